@@ -1,0 +1,468 @@
+/**
+ * @file ecnn.h
+ * @brief libecnn: the energy complexity of convolutional layers.
+ *
+ * libecnn implements the energy complexity model of J. Šíma, P. Vidnerová and
+ * V. Mrázek ("Energy Complexity Model for Convolutional Neural Networks",
+ * ICANN 2023, LNCS pp. 186-198, doi 10.1007/978-3-031-44204-9_16; extended in
+ * Neural Computation 36(8), 2024): one convolutional layer on a two-level
+ * memory (DRAM and a Buffer of M words), its energy counted from the words
+ * moved between the levels, the Buffer accesses and the MACs.
+ *
+ * The mathematical contract is docs/model.md (the project's MODEL.md with its
+ * derivations). Section numbers in this header refer to it.
+ *
+ * Usage pattern:
+ *   - create the three input handles (::ec_layer, ::ec_memory,
+ *     ::ec_dataflow) and an ::ec_result;
+ *   - configure them with the enum-keyed setters (new keys can be added in
+ *     later releases without breaking the ABI);
+ *   - call ec_evaluate() (closed form) or ec_count() (exact loop-nest walk);
+ *   - read the result with the getters.
+ *
+ * Every fallible function returns an ::ec_status. ec_status_string() names a
+ * status; each handle keeps a message naming the offending parameter and
+ * value of its last failed call (ec_layer_message(), ec_result_message(), ...).
+ *
+ * Thread safety: the library has no global mutable state. Distinct handles
+ * may be used from distinct threads at the same time; a handle used only
+ * through `const` pointers (for example a layer passed to ec_evaluate() from
+ * several threads) may be shared.
+ */
+#ifndef ECNN_H
+#define ECNN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @defgroup version Version
+ * @{ */
+/** Major version: incremented on an incompatible ABI change. */
+#define EC_VERSION_MAJOR 0
+/** Minor version: incremented when functions or enum values are added. */
+#define EC_VERSION_MINOR 1
+/** Patch version: incremented for fixes that change no interface. */
+#define EC_VERSION_PATCH 0
+/** The version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */
+#define EC_VERSION_NUMBER \
+    (EC_VERSION_MAJOR * 10000 + EC_VERSION_MINOR * 100 + EC_VERSION_PATCH)
+
+/** @cond INTERNAL */
+#define EC_STR_(x) #x
+#define EC_STR(x) EC_STR_(x)
+/** @endcond */
+/** The version as a string, "MAJOR.MINOR.PATCH". */
+#define EC_VERSION_STRING \
+    EC_STR(EC_VERSION_MAJOR) "." EC_STR(EC_VERSION_MINOR) "." EC_STR(EC_VERSION_PATCH)
+/** @} */
+
+/** @cond INTERNAL */
+#if defined(_WIN32) && defined(ECNN_BUILDING_DLL)
+#define EC_API __declspec(dllexport)
+#elif defined(__GNUC__) && __GNUC__ >= 4
+#define EC_API __attribute__((visibility("default")))
+#else
+#define EC_API
+#endif
+/** @endcond */
+
+/** @defgroup status Status codes and messages
+ * @{ */
+
+/**
+ * The outcome of a call. Values are stable: new codes are only ever appended.
+ */
+typedef enum ec_status {
+    EC_OK = 0,             /**< Success. */
+    EC_E_NULL = 1,         /**< A required pointer argument was NULL. */
+    EC_E_KEY = 2,          /**< Unknown parameter key or enum value. */
+    EC_E_RANGE = 3,        /**< A parameter is out of its range (e.g. an extent < 1). */
+    EC_E_GROUPS = 4,       /**< C or K is not divisible by the group count G. */
+    EC_E_EMPTY_OUTPUT = 5, /**< The layer's output is smaller than one pixel (P < 1 or Q < 1). */
+    EC_E_ORDER = 6,        /**< A loop order is not a permutation of the eight dimensions. */
+    EC_E_TILE = 7,         /**< A tile is larger than its dimension's extent. */
+    EC_E_CAPACITY = 8,     /**< The tiles do not fit the Buffer (or no tiling does). */
+    EC_E_ENERGY = 9,       /**< An energy is negative or not finite. */
+    EC_E_OVERFLOW = 10,    /**< A count would overflow 64 bits. */
+    EC_E_NOMEM = 11,       /**< Memory allocation failed. */
+    EC_E_NOT_EVALUATED = 12, /**< A result was read before a successful evaluation. */
+    EC_E_READONLY = 13,    /**< A derived, read-only parameter was set. */
+    EC_E_LIMIT = 14        /**< The work needed exceeds a documented limit. */
+} ec_status;
+
+/**
+ * A short, static, human-readable name of a status ("ok", "capacity exceeded", ...).
+ * Never NULL; an unknown value yields "unknown status".
+ */
+EC_API const char *ec_status_string(ec_status status);
+
+/** @} */
+
+/** @defgroup versionfn Runtime version
+ * @{ */
+/** The library's version as EC_VERSION_NUMBER was when it was built. */
+EC_API unsigned ec_version_number(void);
+/** The library's version string, "MAJOR.MINOR.PATCH". */
+EC_API const char *ec_version_string(void);
+/** @} */
+
+/** @defgroup layer Layer shape (MODEL.md section 1)
+ * @{ */
+
+/** An opaque layer shape: a 2-D convolution (section 1). */
+typedef struct ec_layer ec_layer;
+
+/**
+ * Layer parameters. Keys up to ::EC_LAYER_PAD_RIGHT are settable; the rest
+ * are derived and read-only.
+ */
+typedef enum ec_layer_param {
+    EC_LAYER_N = 0,          /**< Batch, >= 1. Default 1. */
+    EC_LAYER_C = 1,          /**< Input channels (total), >= 1, divisible by G. Default 1. */
+    EC_LAYER_K = 2,          /**< Output channels (total), >= 1, divisible by G. Default 1. */
+    EC_LAYER_G = 3,          /**< Groups, >= 1 (1 dense, C depthwise). Default 1. */
+    EC_LAYER_H = 4,          /**< Input height, >= 1. Default 1. */
+    EC_LAYER_W = 5,          /**< Input width, >= 1. Default 1. */
+    EC_LAYER_R = 6,          /**< Kernel height, >= 1. Default 1. */
+    EC_LAYER_S = 7,          /**< Kernel width, >= 1. Default 1. */
+    EC_LAYER_STRIDE_H = 8,   /**< Vertical stride sh, >= 1. Default 1. */
+    EC_LAYER_STRIDE_W = 9,   /**< Horizontal stride sw, >= 1. Default 1. */
+    EC_LAYER_DILATION_H = 10, /**< Vertical dilation dh, >= 1. Default 1. */
+    EC_LAYER_DILATION_W = 11, /**< Horizontal dilation dw, >= 1. Default 1. */
+    EC_LAYER_PAD_TOP = 12,   /**< Zero padding pt, >= 0. Default 0. */
+    EC_LAYER_PAD_BOTTOM = 13, /**< Zero padding pb, >= 0. Default 0. */
+    EC_LAYER_PAD_LEFT = 14,  /**< Zero padding pl, >= 0. Default 0. */
+    EC_LAYER_PAD_RIGHT = 15, /**< Zero padding pr, >= 0. Default 0. */
+    /* Derived (read-only). */
+    EC_LAYER_P = 32,         /**< Output height P (derived). */
+    EC_LAYER_Q = 33,         /**< Output width Q (derived). */
+    EC_LAYER_MACS = 34,      /**< MACs = N*G*Kg*Cg*P*Q*R*S, padding taps included (derived). */
+    EC_LAYER_SIZE_I = 35,    /**< |I| = N*C*H*W (derived). */
+    EC_LAYER_SIZE_W = 36,    /**< |W| = K*Cg*R*S (derived). */
+    EC_LAYER_SIZE_O = 37     /**< |O| = N*K*P*Q (derived). */
+} ec_layer_param;
+
+/**
+ * Create a layer with every parameter at its default (a 1x1x1x1 layer).
+ * @return the handle, or NULL if memory allocation failed.
+ */
+EC_API ec_layer *ec_layer_create(void);
+
+/** Destroy a layer. NULL is accepted and ignored. */
+EC_API void ec_layer_destroy(ec_layer *layer);
+
+/**
+ * Set one settable parameter.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY for an unknown key;
+ *         ::EC_E_READONLY for a derived key; ::EC_E_RANGE for a value below
+ *         the parameter's minimum. The layer is unchanged on error.
+ * Cross-parameter constraints (divisibility by G, P >= 1, overflow) are
+ * checked by ec_layer_check() and by every evaluation.
+ */
+EC_API ec_status ec_layer_set(ec_layer *layer, ec_layer_param key, int64_t value);
+
+/**
+ * Read one parameter, settable or derived.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY; for a derived key, the status
+ *         ec_layer_check() would return if the layer is not valid.
+ */
+EC_API ec_status ec_layer_get(const ec_layer *layer, ec_layer_param key, int64_t *value);
+
+/**
+ * Check the whole layer: every cross-parameter constraint of section 1 and
+ * that every count of the model fits 64 bits. On failure the layer's message
+ * (ec_layer_message()) names the parameter and value.
+ */
+EC_API ec_status ec_layer_check(ec_layer *layer);
+
+/** The message of the last failed call on this layer, or "" if none. Never NULL. */
+EC_API const char *ec_layer_message(const ec_layer *layer);
+
+/** @} */
+
+/** @defgroup memory Memory hierarchy (MODEL.md section 2)
+ * @{ */
+
+/** An opaque memory description: DRAM, a Buffer of M words, per-access energies. */
+typedef struct ec_memory ec_memory;
+
+/** Integer memory parameters (words). */
+typedef enum ec_memory_param {
+    EC_MEM_CAPACITY = 0,    /**< Shared Buffer capacity M in words, >= 0. Default 65536. */
+    EC_MEM_PARTITION_I = 1, /**< Input partition M_I, >= 0. Default 0. */
+    EC_MEM_PARTITION_W = 2, /**< Weight partition M_W, >= 0. Default 0. */
+    EC_MEM_PARTITION_O = 3  /**< Output partition M_O, >= 0. Default 0. */
+} ec_memory_param;
+
+/** Per-access energies, per word (section 2). */
+typedef enum ec_energy_param {
+    EC_ENERGY_DRAM_READ = 0,  /**< One word read from DRAM. Default 200. */
+    EC_ENERGY_DRAM_WRITE = 1, /**< One word written to DRAM. Default 200. */
+    EC_ENERGY_BUF_READ = 2,   /**< One word read from the Buffer. Default 6. */
+    EC_ENERGY_BUF_WRITE = 3,  /**< One word written to the Buffer. Default 6. */
+    EC_ENERGY_MAC = 4         /**< One multiply-accumulate. Default 1. */
+} ec_energy_param;
+
+/** Energy presets. */
+typedef enum ec_memory_preset {
+    /** DRAM 200, Buffer 6, MAC 1: the relative costs reported for Eyeriss
+     *  (Chen, Emer, Sze, ISCA 2016), in units of one MAC. */
+    EC_PRESET_EYERISS = 0
+} ec_memory_preset;
+
+/**
+ * Create a memory: shared Buffer of 65536 words, energies of ::EC_PRESET_EYERISS.
+ * @return the handle, or NULL if memory allocation failed.
+ */
+EC_API ec_memory *ec_memory_create(void);
+
+/** Destroy a memory. NULL is accepted and ignored. */
+EC_API void ec_memory_destroy(ec_memory *memory);
+
+/**
+ * Set a capacity. The Buffer is partitioned when any partition is non-zero:
+ * then each tensor's tiles must fit its own partition and ::EC_MEM_CAPACITY
+ * is ignored; with all three partitions 0 the Buffer is shared.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY; ::EC_E_RANGE for a negative value.
+ */
+EC_API ec_status ec_memory_set(ec_memory *memory, ec_memory_param key, int64_t value);
+
+/** Read a capacity. @return ::EC_OK, ::EC_E_NULL or ::EC_E_KEY. */
+EC_API ec_status ec_memory_get(const ec_memory *memory, ec_memory_param key, int64_t *value);
+
+/**
+ * Set a per-access energy.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY; ::EC_E_ENERGY for a negative,
+ *         infinite or NaN value (the memory is unchanged).
+ */
+EC_API ec_status ec_memory_set_energy(ec_memory *memory, ec_energy_param key, double value);
+
+/** Read a per-access energy. @return ::EC_OK, ::EC_E_NULL or ::EC_E_KEY. */
+EC_API ec_status ec_memory_get_energy(const ec_memory *memory, ec_energy_param key, double *value);
+
+/** Set all five energies from a preset. @return ::EC_OK, ::EC_E_NULL or ::EC_E_KEY. */
+EC_API ec_status ec_memory_preset_energies(ec_memory *memory, ec_memory_preset preset);
+
+/** The message of the last failed call on this memory, or "". Never NULL. */
+EC_API const char *ec_memory_message(const ec_memory *memory);
+
+/** @} */
+
+/** @defgroup dataflow Dataflow (MODEL.md sections 3 and 6)
+ * @{ */
+
+/** An opaque dataflow: loop order, tiles, input options. */
+typedef struct ec_dataflow ec_dataflow;
+
+/** The eight dimensions of the iteration space; K and C range over one group. */
+typedef enum ec_dim {
+    EC_DIM_N = 0, /**< Batch. */
+    EC_DIM_G = 1, /**< Group. */
+    EC_DIM_K = 2, /**< Output channel within a group (extent Kg). */
+    EC_DIM_C = 3, /**< Input channel within a group (extent Cg). */
+    EC_DIM_P = 4, /**< Output row. */
+    EC_DIM_Q = 5, /**< Output column. */
+    EC_DIM_R = 6, /**< Kernel row. */
+    EC_DIM_S = 7  /**< Kernel column. */
+} ec_dim;
+
+/** Number of dimensions of the iteration space. */
+#define EC_NDIMS 8
+
+/** Named loop orders (section 6). */
+typedef enum ec_policy {
+    EC_POLICY_OS = 0,     /**< Output-stationary: N G K P Q C R S. */
+    EC_POLICY_WS = 1,     /**< Weight-stationary: G K C R S N P Q. */
+    EC_POLICY_IS = 2,     /**< Input-stationary: N G C P Q R S K. */
+    EC_POLICY_CUSTOM = 3  /**< The order given by ec_dataflow_set_order(). */
+} ec_policy;
+
+/** Input reuse between consecutive outer iterations (section 3). */
+typedef enum ec_reuse {
+    EC_REUSE_SLIDE = 0,   /**< Keep the sliding-window halo (default). */
+    EC_REUSE_REFETCH = 1  /**< Read every new input tile whole. */
+} ec_reuse;
+
+/** Input tile footprint (section 3). */
+typedef enum ec_footprint {
+    EC_FOOTPRINT_EXACT = 0, /**< The set of rows and columns read (default). */
+    EC_FOOTPRINT_BBOX = 1   /**< Their bounding interval. */
+} ec_footprint;
+
+/** Integer dataflow parameters. */
+typedef enum ec_dataflow_param {
+    EC_DF_POLICY = 0,    /**< An ::ec_policy. Default ::EC_POLICY_OS. */
+    EC_DF_REUSE = 1,     /**< An ::ec_reuse. Default ::EC_REUSE_SLIDE. */
+    EC_DF_FOOTPRINT = 2, /**< An ::ec_footprint. Default ::EC_FOOTPRINT_EXACT. */
+    EC_DF_TILE_N = 8,    /**< Tile of N; 0 = automatic (default). */
+    EC_DF_TILE_G = 9,    /**< Tile of G; 0 = automatic. */
+    EC_DF_TILE_K = 10,   /**< Tile of K (within a group); 0 = automatic. */
+    EC_DF_TILE_C = 11,   /**< Tile of C (within a group); 0 = automatic. */
+    EC_DF_TILE_P = 12,   /**< Tile of P; 0 = automatic. */
+    EC_DF_TILE_Q = 13,   /**< Tile of Q; 0 = automatic. */
+    EC_DF_TILE_R = 14,   /**< Tile of R; 0 = automatic. */
+    EC_DF_TILE_S = 15    /**< Tile of S; 0 = automatic. */
+} ec_dataflow_param;
+
+/**
+ * Create a dataflow: output-stationary, all tiles automatic, slide, exact.
+ * @return the handle, or NULL if memory allocation failed.
+ */
+EC_API ec_dataflow *ec_dataflow_create(void);
+
+/** Destroy a dataflow. NULL is accepted and ignored. */
+EC_API void ec_dataflow_destroy(ec_dataflow *dataflow);
+
+/**
+ * Set an integer parameter. Tiles must be >= 0 (0 = automatic); a tile
+ * larger than its extent is refused by the evaluation, which knows the layer.
+ * Setting ::EC_DF_POLICY to ::EC_POLICY_CUSTOM keeps the current order.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY for an unknown key or enum value;
+ *         ::EC_E_RANGE for a negative tile.
+ */
+EC_API ec_status ec_dataflow_set(ec_dataflow *dataflow, ec_dataflow_param key, int64_t value);
+
+/** Read an integer parameter. @return ::EC_OK, ::EC_E_NULL or ::EC_E_KEY. */
+EC_API ec_status ec_dataflow_get(const ec_dataflow *dataflow, ec_dataflow_param key, int64_t *value);
+
+/**
+ * Set a custom loop order, outermost first, and the policy to ::EC_POLICY_CUSTOM.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_ORDER if @p order is not a
+ *         permutation of the eight ::ec_dim values.
+ */
+EC_API ec_status ec_dataflow_set_order(ec_dataflow *dataflow, const ec_dim order[EC_NDIMS]);
+
+/**
+ * Set a custom loop order from a string of the eight letters "NGKCPQRS" in
+ * any order, outermost first (case-insensitive), e.g. "NGKPQCRS".
+ * @return as ec_dataflow_set_order(); ::EC_E_ORDER for a malformed string.
+ */
+EC_API ec_status ec_dataflow_set_order_string(ec_dataflow *dataflow, const char *order);
+
+/**
+ * The loop order the dataflow uses: the named policy's, or the custom one.
+ * @return ::EC_OK or ::EC_E_NULL.
+ */
+EC_API ec_status ec_dataflow_get_order(const ec_dataflow *dataflow, ec_dim order[EC_NDIMS]);
+
+/** The message of the last failed call on this dataflow, or "". Never NULL. */
+EC_API const char *ec_dataflow_message(const ec_dataflow *dataflow);
+
+/** @} */
+
+/** @defgroup result Results
+ * @{ */
+
+/** An opaque evaluation result. */
+typedef struct ec_result ec_result;
+
+/** The three tensors. */
+typedef enum ec_tensor {
+    EC_TENSOR_I = 0, /**< Input activations. */
+    EC_TENSOR_W = 1, /**< Weights. */
+    EC_TENSOR_O = 2  /**< Outputs (partial sums). */
+} ec_tensor;
+
+/** The two memory levels. */
+typedef enum ec_level {
+    EC_LEVEL_DRAM = 0,  /**< Off-chip DRAM. */
+    EC_LEVEL_BUFFER = 1 /**< The on-chip Buffer. */
+} ec_level;
+
+/** Access direction. */
+typedef enum ec_access {
+    EC_ACCESS_READ = 0, /**< Reads from the level. */
+    EC_ACCESS_WRITE = 1 /**< Writes to the level (Buffer fills and updates). */
+} ec_access;
+
+/** Energy parts of a result. TOTAL = DRAM + BUFFER + MAC = I + W + O + MAC. */
+typedef enum ec_energy_part {
+    EC_PART_TOTAL = 0,    /**< Everything. */
+    EC_PART_DRAM = 1,     /**< DRAM reads and writes. */
+    EC_PART_BUFFER = 2,   /**< Buffer reads and writes. */
+    EC_PART_MAC = 3,      /**< The MACs. */
+    EC_PART_TENSOR_I = 4, /**< All accesses of inputs, both levels. */
+    EC_PART_TENSOR_W = 5, /**< All accesses of weights, both levels. */
+    EC_PART_TENSOR_O = 6  /**< All accesses of outputs, both levels. */
+} ec_energy_part;
+
+/** Scalar integer fields of a result. */
+typedef enum ec_result_field {
+    EC_RESULT_MACS = 0,        /**< MACs, padding taps included. */
+    EC_RESULT_DRAM_TOTAL = 1,  /**< All DRAM reads and writes. */
+    EC_RESULT_POLICY = 2       /**< The ::ec_policy evaluated. */
+} ec_result_field;
+
+/** Create an empty result. @return the handle, or NULL on allocation failure. */
+EC_API ec_result *ec_result_create(void);
+
+/** Destroy a result. NULL is accepted and ignored. */
+EC_API void ec_result_destroy(ec_result *result);
+
+/**
+ * One access count: @p tensor at @p level in direction @p access.
+ * DRAM writes of I and W are always 0.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY; ::EC_E_NOT_EVALUATED if the
+ *         last evaluation into this result failed or none was made.
+ */
+EC_API ec_status ec_result_count(const ec_result *result, ec_tensor tensor, ec_level level,
+                                 ec_access access, int64_t *value);
+
+/** A scalar field. Errors as ec_result_count(). */
+EC_API ec_status ec_result_get(const ec_result *result, ec_result_field field, int64_t *value);
+
+/** An energy part, in the memory's energy unit. Errors as ec_result_count(). */
+EC_API ec_status ec_result_energy(const ec_result *result, ec_energy_part part, double *value);
+
+/** The loop order used, outermost first. Errors as ec_result_count(). */
+EC_API ec_status ec_result_order(const ec_result *result, ec_dim order[EC_NDIMS]);
+
+/**
+ * The tile used for @p dim, and whether it was chosen automatically
+ * (@p automatic may be NULL). Errors as ec_result_count().
+ */
+EC_API ec_status ec_result_tile(const ec_result *result, ec_dim dim, int64_t *tile,
+                                int *automatic);
+
+/** The message of the last failed evaluation into this result, or "". Never NULL. */
+EC_API const char *ec_result_message(const ec_result *result);
+
+/** @} */
+
+/** @defgroup eval Evaluation
+ * @{ */
+
+/**
+ * Evaluate a layer on a memory under a dataflow with section 4's closed
+ * form. Automatic tiles are chosen as section 6 says. The three inputs are
+ * only read. On failure @p result is marked not evaluated and its message
+ * names the offending parameter and value.
+ * @return ::EC_OK; ::EC_E_NULL; the status of a layer that does not pass
+ *         ec_layer_check(); ::EC_E_TILE; ::EC_E_CAPACITY (the message says by
+ *         how many words); ::EC_E_OVERFLOW; ::EC_E_NOMEM.
+ */
+EC_API ec_status ec_evaluate(const ec_layer *layer, const ec_memory *memory,
+                             const ec_dataflow *dataflow, ec_result *result);
+
+/**
+ * The same as ec_evaluate(), computed by walking the outer loop nest and
+ * applying the transfer rule of section 3 event by event (section 5). An
+ * independent check of ec_evaluate(); its cost grows with the number of
+ * outer iterations. Automatic tiles are chosen as ec_evaluate() does.
+ * @return as ec_evaluate(); ::EC_E_LIMIT when the walk would take more than
+ *         2^32 outer iterations.
+ */
+EC_API ec_status ec_count(const ec_layer *layer, const ec_memory *memory,
+                          const ec_dataflow *dataflow, ec_result *result);
+
+/** @} */
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* ECNN_H */

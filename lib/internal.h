@@ -1,0 +1,133 @@
+/* Internal definitions shared by the library's sources: the handles' layouts
+ * and the validated, derived forms the evaluators work on. Nothing here is
+ * part of the ABI. */
+#ifndef EC_INTERNAL_H
+#define EC_INTERNAL_H
+
+#include "ecnn.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+
+#define EC_MSG_LEN 256
+#define EC_NLAYER_PARAMS 16 /* settable keys 0..15 */
+#define EC_NTENSORS 3
+#define EC_NENERGIES 5
+
+struct ec_layer {
+    int64_t v[EC_NLAYER_PARAMS]; /* indexed by ec_layer_param */
+    char msg[EC_MSG_LEN];
+};
+
+struct ec_memory {
+    int64_t capacity;
+    int64_t partition[EC_NTENSORS]; /* indexed by ec_tensor; all 0 = shared */
+    double energy[EC_NENERGIES];    /* indexed by ec_energy_param */
+    char msg[EC_MSG_LEN];
+};
+
+struct ec_dataflow {
+    ec_policy policy;
+    ec_dim custom[EC_NDIMS]; /* used when policy == EC_POLICY_CUSTOM */
+    ec_reuse reuse;
+    ec_footprint footprint;
+    int64_t tile[EC_NDIMS]; /* indexed by ec_dim; 0 = automatic */
+    char msg[EC_MSG_LEN];
+};
+
+/* The counts of one evaluation (section 3), per tensor (ec_tensor index). */
+typedef struct ec_counts {
+    int64_t dram_read[EC_NTENSORS];
+    int64_t dram_write[EC_NTENSORS];
+    int64_t buf_read[EC_NTENSORS];
+    int64_t buf_write[EC_NTENSORS];
+    int64_t macs;
+} ec_counts;
+
+#define EC_NPARTS 7
+
+struct ec_result {
+    int valid;
+    ec_counts counts;
+    double energy[EC_NPARTS]; /* indexed by ec_energy_part */
+    ec_policy policy;
+    ec_dim order[EC_NDIMS];
+    int64_t tile[EC_NDIMS];
+    int automatic[EC_NDIMS];
+    char msg[EC_MSG_LEN];
+};
+
+/* A validated layer (section 1): every quantity below is known to fit. */
+typedef struct ec_shape {
+    int64_t N, C, K, G, H, W, R, S;
+    int64_t sh, sw, dh, dw, pt, pb, pl, pr;
+    int64_t Cg, Kg, P, Q;
+    int64_t extent[EC_NDIMS]; /* N G Kg Cg P Q R S, indexed by ec_dim */
+    int64_t size_I, size_W, size_O, macs;
+} ec_shape;
+
+/* One spatial axis of the convolution: outputs p in [0, P) read input rows
+ * p*stride + r*dilation - pad for r in [0, R), kept where they are in [0, H). */
+typedef struct ec_axis {
+    int64_t P, R, H, stride, dilation, pad;
+} ec_axis;
+
+/* A resolved dataflow: order and every tile known, tiles within extents. */
+typedef struct ec_plan {
+    ec_policy policy;
+    ec_dim order[EC_NDIMS];
+    int64_t tile[EC_NDIMS];
+    int64_t blocks[EC_NDIMS]; /* B_d = ceil(extent_d / tile_d) */
+    int automatic[EC_NDIMS];
+    ec_reuse reuse;
+    ec_footprint footprint;
+} ec_plan;
+
+/* status.c */
+void ec_msg(char *buf, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+/* layer.c: validate a layer and derive its shape; msg gets the reason. */
+ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *shape, char *msg);
+ec_axis ec_shape_axis_h(const ec_shape *shape);
+ec_axis ec_shape_axis_w(const ec_shape *shape);
+
+/* dataflow.c: the order of a named policy or the custom one. */
+void ec_policy_order(const ec_dataflow *dataflow, ec_dim order[EC_NDIMS]);
+extern const char ec_dim_letters[EC_NDIMS + 1]; /* "NGKCPQRS" */
+
+/* Relevance of a dimension to a tensor (section 3). */
+int ec_relevant(ec_tensor tensor, ec_dim dim);
+
+/* tiling.c: check explicit tiles against the extents and choose the
+ * automatic ones (section 6). With no automatic tile the capacity is left to
+ * the evaluator. */
+ec_status ec_plan_resolve(const ec_shape *shape, const ec_memory *memory,
+                          const ec_dataflow *dataflow, ec_plan *plan, char *msg);
+
+/* closed_form.c: section 4. Checks capacity and overflow. */
+ec_status ec_closed_form(const ec_shape *shape, const ec_memory *memory, const ec_plan *plan,
+                         ec_counts *counts, char *msg);
+
+/* counter.c: section 5, independent of footprint.c and closed_form.c. */
+ec_status ec_counter(const ec_shape *shape, const ec_memory *memory, const ec_plan *plan,
+                     ec_counts *counts, char *msg);
+
+/* memory.c: capacity check shared by the evaluators. cap[] are the largest
+ * tiles of I, W, O in words. Returns EC_E_CAPACITY, with msg (if non-NULL)
+ * saying by how much, when they do not fit. */
+ec_status ec_memory_fits(const ec_memory *memory, const int64_t cap[EC_NTENSORS], char *msg);
+/* Non-zero iff the memory's Buffer is partitioned. */
+int ec_memory_partitioned(const ec_memory *memory);
+
+/* result.c: store counts and their energies; or mark the result failed. */
+ec_status ec_result_store(ec_result *result, const ec_memory *memory, const ec_plan *plan,
+                          const ec_counts *counts);
+ec_status ec_result_fail(ec_result *result, ec_status status, const char *msg);
+/* Energy of counts under a memory's prices, as the result reports it. */
+double ec_energy_total(const ec_memory *memory, const ec_counts *counts);
+
+#endif

@@ -1,0 +1,164 @@
+/* The layer handle (MODEL.md section 1): parameters, validation, derived
+ * sizes. Validation is done once, here, so that the evaluators can rely on
+ * every size of the model fitting 64 bits. */
+#include "internal.h"
+#include "checked.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const layer_names[EC_NLAYER_PARAMS] = {
+    "N", "C", "K", "G", "H", "W", "R", "S", "stride_h", "stride_w",
+    "dilation_h", "dilation_w", "pad_top", "pad_bottom", "pad_left", "pad_right"};
+
+static int is_settable(ec_layer_param key) { return key >= 0 && (int)key < EC_NLAYER_PARAMS; }
+static int is_derived(ec_layer_param key) { return key >= EC_LAYER_P && key <= EC_LAYER_SIZE_O; }
+static int64_t minimum(ec_layer_param key) { return key >= EC_LAYER_PAD_TOP ? 0 : 1; }
+
+ec_layer *ec_layer_create(void)
+{
+    ec_layer *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    for (int i = 0; i < EC_NLAYER_PARAMS; i++) l->v[i] = minimum((ec_layer_param)i);
+    return l;
+}
+
+void ec_layer_destroy(ec_layer *layer) { free(layer); }
+
+const char *ec_layer_message(const ec_layer *layer) { return layer ? layer->msg : ""; }
+
+ec_status ec_layer_set(ec_layer *layer, ec_layer_param key, int64_t value)
+{
+    if (!layer) return EC_E_NULL;
+    if (is_derived(key)) {
+        ec_msg(layer->msg, "layer: parameter %d is derived and read-only", (int)key);
+        return EC_E_READONLY;
+    }
+    if (!is_settable(key)) {
+        ec_msg(layer->msg, "layer: unknown parameter key %d", (int)key);
+        return EC_E_KEY;
+    }
+    if (value < minimum(key)) {
+        ec_msg(layer->msg, "layer: %s = %lld is below its minimum %lld", layer_names[key],
+               (long long)value, (long long)minimum(key));
+        return EC_E_RANGE;
+    }
+    layer->v[key] = value;
+    return EC_OK;
+}
+
+static ec_status overflow(char *msg, const char *what)
+{
+    ec_msg(msg, "layer: %s exceeds the model's limits (coordinates below 2^61, counts below 2^63)", what);
+    return EC_E_OVERFLOW;
+}
+
+/* Output extent of one axis, or <= 0 when the window does not fit once. */
+static ec_status out_extent(int64_t in, int64_t pa, int64_t pb, int64_t k, int64_t stride,
+                            int64_t dil, int64_t *out, char *msg, const char *axis)
+{
+    int64_t span, reach, num;
+    if (ck_add(in, pa, &span) || ck_add(span, pb, &span)) return overflow(msg, axis);
+    if (ck_mul(dil, k - 1, &reach) || ck_add(reach, 1, &reach)) return overflow(msg, axis);
+    /* Footprint arithmetic adds a stride or a tile's reach to coordinates
+     * of this size; keeping them below 2^61 leaves it headroom. */
+    if (span > ((int64_t)1 << 61) - stride) return overflow(msg, axis);
+    num = span - reach; /* both non-negative: cannot overflow */
+    *out = num < 0 ? 0 : num / stride + 1;
+    return EC_OK;
+}
+
+ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *s, char *msg)
+{
+    const int64_t *v = layer->v;
+    ec_status st;
+    memset(s, 0, sizeof *s);
+    s->N = v[EC_LAYER_N]; s->C = v[EC_LAYER_C]; s->K = v[EC_LAYER_K]; s->G = v[EC_LAYER_G];
+    s->H = v[EC_LAYER_H]; s->W = v[EC_LAYER_W]; s->R = v[EC_LAYER_R]; s->S = v[EC_LAYER_S];
+    s->sh = v[EC_LAYER_STRIDE_H]; s->sw = v[EC_LAYER_STRIDE_W];
+    s->dh = v[EC_LAYER_DILATION_H]; s->dw = v[EC_LAYER_DILATION_W];
+    s->pt = v[EC_LAYER_PAD_TOP]; s->pb = v[EC_LAYER_PAD_BOTTOM];
+    s->pl = v[EC_LAYER_PAD_LEFT]; s->pr = v[EC_LAYER_PAD_RIGHT];
+    if (s->C % s->G != 0) {
+        ec_msg(msg, "layer: C = %lld is not divisible by G = %lld", (long long)s->C, (long long)s->G);
+        return EC_E_GROUPS;
+    }
+    if (s->K % s->G != 0) {
+        ec_msg(msg, "layer: K = %lld is not divisible by G = %lld", (long long)s->K, (long long)s->G);
+        return EC_E_GROUPS;
+    }
+    s->Cg = s->C / s->G;
+    s->Kg = s->K / s->G;
+    if ((st = out_extent(s->H, s->pt, s->pb, s->R, s->sh, s->dh, &s->P, msg, "H + pad_top + pad_bottom")))
+        return st;
+    if ((st = out_extent(s->W, s->pl, s->pr, s->S, s->sw, s->dw, &s->Q, msg, "W + pad_left + pad_right")))
+        return st;
+    if (s->P < 1) {
+        ec_msg(msg, "layer: output height P < 1 (H = %lld, R = %lld, dilation_h = %lld, pads %lld+%lld)",
+               (long long)s->H, (long long)s->R, (long long)s->dh, (long long)s->pt, (long long)s->pb);
+        return EC_E_EMPTY_OUTPUT;
+    }
+    if (s->Q < 1) {
+        ec_msg(msg, "layer: output width Q < 1 (W = %lld, S = %lld, dilation_w = %lld, pads %lld+%lld)",
+               (long long)s->W, (long long)s->S, (long long)s->dw, (long long)s->pl, (long long)s->pr);
+        return EC_E_EMPTY_OUTPUT;
+    }
+    int64_t t;
+    if (ck_mul(s->N, s->C, &t) || ck_mul(t, s->H, &t) || ck_mul(t, s->W, &t))
+        return overflow(msg, "|I| = N*C*H*W");
+    s->size_I = t;
+    if (ck_mul(s->K, s->Cg, &t) || ck_mul(t, s->R, &t) || ck_mul(t, s->S, &t))
+        return overflow(msg, "|W| = K*Cg*R*S");
+    s->size_W = t;
+    if (ck_mul(s->N, s->K, &t) || ck_mul(t, s->P, &t) || ck_mul(t, s->Q, &t))
+        return overflow(msg, "|O| = N*K*P*Q");
+    s->size_O = t;
+    if (ck_mul(s->size_O, s->Cg, &t) || ck_mul(t, s->R, &t) || ck_mul(t, s->S, &t))
+        return overflow(msg, "MACs = N*K*P*Q*Cg*R*S");
+    s->macs = t;
+    int64_t ext[EC_NDIMS] = {s->N, s->G, s->Kg, s->Cg, s->P, s->Q, s->R, s->S};
+    memcpy(s->extent, ext, sizeof ext);
+    return EC_OK;
+}
+
+ec_axis ec_shape_axis_h(const ec_shape *s)
+{
+    ec_axis a = {s->P, s->R, s->H, s->sh, s->dh, s->pt};
+    return a;
+}
+
+ec_axis ec_shape_axis_w(const ec_shape *s)
+{
+    ec_axis a = {s->Q, s->S, s->W, s->sw, s->dw, s->pl};
+    return a;
+}
+
+ec_status ec_layer_check(ec_layer *layer)
+{
+    ec_shape s;
+    if (!layer) return EC_E_NULL;
+    return ec_shape_from_layer(layer, &s, layer->msg);
+}
+
+ec_status ec_layer_get(const ec_layer *layer, ec_layer_param key, int64_t *value)
+{
+    if (!layer || !value) return EC_E_NULL;
+    if (is_settable(key)) {
+        *value = layer->v[key];
+        return EC_OK;
+    }
+    if (!is_derived(key)) return EC_E_KEY;
+    ec_shape s;
+    char msg[EC_MSG_LEN];
+    ec_status st = ec_shape_from_layer(layer, &s, msg);
+    if (st != EC_OK) return st;
+    switch (key) {
+    case EC_LAYER_P: *value = s.P; break;
+    case EC_LAYER_Q: *value = s.Q; break;
+    case EC_LAYER_MACS: *value = s.macs; break;
+    case EC_LAYER_SIZE_I: *value = s.size_I; break;
+    case EC_LAYER_SIZE_W: *value = s.size_W; break;
+    default: *value = s.size_O; break;
+    }
+    return EC_OK;
+}

@@ -1,0 +1,129 @@
+/* The result handle: counts of one evaluation, their energies (MODEL.md
+ * section 3, "Energy"), and the dataflow actually used. */
+#include "internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+ec_result *ec_result_create(void) { return calloc(1, sizeof(ec_result)); }
+
+void ec_result_destroy(ec_result *result) { free(result); }
+
+const char *ec_result_message(const ec_result *result) { return result ? result->msg : ""; }
+
+/* One place computes energies, so that the tiling search and the reported
+ * result rank dataflows by the very same floating-point numbers. */
+static void energy_parts(const ec_memory *m, const ec_counts *c, double part[EC_NPARTS])
+{
+    const double *e = m->energy;
+    double dram = 0, buf = 0;
+    for (int t = 0; t < EC_NTENSORS; t++) {
+        double d = e[EC_ENERGY_DRAM_READ] * (double)c->dram_read[t] +
+                   e[EC_ENERGY_DRAM_WRITE] * (double)c->dram_write[t];
+        double b = e[EC_ENERGY_BUF_READ] * (double)c->buf_read[t] +
+                   e[EC_ENERGY_BUF_WRITE] * (double)c->buf_write[t];
+        part[EC_PART_TENSOR_I + t] = d + b;
+        dram += d;
+        buf += b;
+    }
+    part[EC_PART_DRAM] = dram;
+    part[EC_PART_BUFFER] = buf;
+    part[EC_PART_MAC] = e[EC_ENERGY_MAC] * (double)c->macs;
+    part[EC_PART_TOTAL] = dram + buf + part[EC_PART_MAC];
+}
+
+double ec_energy_total(const ec_memory *memory, const ec_counts *counts)
+{
+    double part[EC_NPARTS];
+    energy_parts(memory, counts, part);
+    return part[EC_PART_TOTAL];
+}
+
+ec_status ec_result_store(ec_result *r, const ec_memory *memory, const ec_plan *plan,
+                          const ec_counts *counts)
+{
+    r->counts = *counts;
+    energy_parts(memory, counts, r->energy);
+    r->policy = plan->policy;
+    memcpy(r->order, plan->order, sizeof r->order);
+    memcpy(r->tile, plan->tile, sizeof r->tile);
+    memcpy(r->automatic, plan->automatic, sizeof r->automatic);
+    r->msg[0] = '\0';
+    r->valid = 1;
+    return EC_OK;
+}
+
+ec_status ec_result_fail(ec_result *r, ec_status status, const char *msg)
+{
+    r->valid = 0;
+    ec_msg(r->msg, "%s", msg);
+    return status;
+}
+
+static ec_status readable(const ec_result *r, const void *out)
+{
+    if (!r || !out) return EC_E_NULL;
+    return r->valid ? EC_OK : EC_E_NOT_EVALUATED;
+}
+
+ec_status ec_result_count(const ec_result *r, ec_tensor tensor, ec_level level, ec_access access,
+                          int64_t *value)
+{
+    ec_status st = readable(r, value);
+    if (st) return st;
+    if ((int)tensor < 0 || (int)tensor >= EC_NTENSORS) return EC_E_KEY;
+    const int64_t *row;
+    if (level == EC_LEVEL_DRAM && access == EC_ACCESS_READ) row = r->counts.dram_read;
+    else if (level == EC_LEVEL_DRAM && access == EC_ACCESS_WRITE) row = r->counts.dram_write;
+    else if (level == EC_LEVEL_BUFFER && access == EC_ACCESS_READ) row = r->counts.buf_read;
+    else if (level == EC_LEVEL_BUFFER && access == EC_ACCESS_WRITE) row = r->counts.buf_write;
+    else return EC_E_KEY;
+    *value = row[tensor];
+    return EC_OK;
+}
+
+ec_status ec_result_get(const ec_result *r, ec_result_field field, int64_t *value)
+{
+    ec_status st = readable(r, value);
+    if (st) return st;
+    const ec_counts *c = &r->counts;
+    switch (field) {
+    case EC_RESULT_MACS: *value = c->macs; return EC_OK;
+    case EC_RESULT_DRAM_TOTAL: {
+        /* Each term is bounded by the checked totals computed by the evaluators. */
+        int64_t t = 0;
+        for (int i = 0; i < EC_NTENSORS; i++) t += c->dram_read[i] + c->dram_write[i];
+        *value = t;
+        return EC_OK;
+    }
+    case EC_RESULT_POLICY: *value = r->policy; return EC_OK;
+    }
+    return EC_E_KEY;
+}
+
+ec_status ec_result_energy(const ec_result *r, ec_energy_part part, double *value)
+{
+    ec_status st = readable(r, value);
+    if (st) return st;
+    if ((int)part < 0 || (int)part >= EC_NPARTS) return EC_E_KEY;
+    *value = r->energy[part];
+    return EC_OK;
+}
+
+ec_status ec_result_order(const ec_result *r, ec_dim order[EC_NDIMS])
+{
+    ec_status st = readable(r, order);
+    if (st) return st;
+    memcpy(order, r->order, sizeof r->order);
+    return EC_OK;
+}
+
+ec_status ec_result_tile(const ec_result *r, ec_dim dim, int64_t *tile, int *automatic)
+{
+    ec_status st = readable(r, tile);
+    if (st) return st;
+    if ((int)dim < 0 || (int)dim >= EC_NDIMS) return EC_E_KEY;
+    *tile = r->tile[dim];
+    if (automatic) *automatic = r->automatic[dim];
+    return EC_OK;
+}
