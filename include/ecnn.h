@@ -443,7 +443,10 @@ EC_API const char *ec_result_message(const ec_result *result);
  * names the offending parameter and value.
  * @return ::EC_OK; ::EC_E_NULL; the status of a layer that does not pass
  *         ec_layer_check(); ::EC_E_TILE; ::EC_E_CAPACITY (the message says by
- *         how many words); ::EC_E_OVERFLOW; ::EC_E_NOMEM.
+ *         how many words); ::EC_E_OVERFLOW; ::EC_E_NOMEM; ::EC_E_LIMIT when
+ *         automatic tiling would search an extent with more than 2^20
+ *         balanced tiles (extents beyond about 2^38) or more than 2^20
+ *         spatial tilings: give those tiles explicitly.
  */
 EC_API ec_status ec_evaluate(const ec_layer *layer, const ec_memory *memory,
                              const ec_dataflow *dataflow, ec_result *result);

@@ -11,7 +11,9 @@ static const char *const layer_names[EC_NLAYER_PARAMS] = {
     "N", "C", "K", "G", "H", "W", "R", "S", "stride_h", "stride_w",
     "dilation_h", "dilation_w", "pad_top", "pad_bottom", "pad_left", "pad_right"};
 
-static int is_settable(ec_layer_param key) { return key >= 0 && (int)key < EC_NLAYER_PARAMS; }
+/* Through unsigned: the enum type may be unsigned, and a negative key must
+ * not pass as a small one. */
+static int is_settable(ec_layer_param key) { return (unsigned)key < EC_NLAYER_PARAMS; }
 static int is_derived(ec_layer_param key) { return key >= EC_LAYER_P && key <= EC_LAYER_SIZE_O; }
 static int64_t minimum(ec_layer_param key) { return key >= EC_LAYER_PAD_TOP ? 0 : 1; }
 
