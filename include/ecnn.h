@@ -457,7 +457,9 @@ EC_API ec_status ec_evaluate(const ec_layer *layer, const ec_memory *memory,
  * independent check of ec_evaluate(); its cost grows with the number of
  * outer iterations. Automatic tiles are chosen as ec_evaluate() does.
  * @return as ec_evaluate(); ::EC_E_LIMIT when the walk would take more than
- *         2^32 outer iterations.
+ *         2^32 outer iterations, when an axis has more than 2^32 (output,
+ *         tap) pairs to enumerate, or when one of its scratch tables would
+ *         exceed 2^28 bytes (the message says which).
  */
 EC_API ec_status ec_count(const ec_layer *layer, const ec_memory *memory,
                           const ec_dataflow *dataflow, ec_result *result);
