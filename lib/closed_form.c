@@ -108,8 +108,16 @@ ec_status ec_closed_form(const ec_shape *s, const ec_memory *m, const ec_plan *p
     fp_sums h, w;
     int64_t cap[EC_NTENSORS];
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
-    if (fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], &h) ||
-        fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], &w))
+    /* Only the slide factor that input_factors() will pick is needed. */
+    unsigned wh = 0, ww = 0;
+    int l = innermost(p, -1);
+    if (p->reuse == EC_REUSE_SLIDE && l >= 0) {
+        ec_dim d = p->order[l];
+        wh = d == EC_DIM_P ? FP_SLIDE_P : d == EC_DIM_R ? FP_SLIDE_R : 0;
+        ww = d == EC_DIM_Q ? FP_SLIDE_P : d == EC_DIM_S ? FP_SLIDE_R : 0;
+    }
+    if (fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], wh, &h) ||
+        fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], ww, &w))
         return overflow(msg, "an input footprint sum");
     cf_capacity(p, &h, &w, cap);
     ec_status st = ec_memory_fits(m, cap, msg);

@@ -200,19 +200,20 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
 }
 
 ec_status fp_axis_sums(const ec_axis *x, ec_footprint mode, int64_t tp, int64_t tr,
-                       fp_sums *out)
+                       unsigned want, fp_sums *out)
 {
     fp_sums s = {0, 0, 0, 0};
     int64_t rblocks = ceil_div(x->R, tr);
     for (int64_t rt = 0; rt < rblocks; rt++) {
         int64_t r0 = rt * tr, nr = min64(tr, x->R - r0);
-        if (psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.sum, &s.max) ||
-            psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &s.slide_p, NULL))
+        if (psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.sum, &s.max)) return EC_E_OVERFLOW;
+        if ((want & FP_SLIDE_P) && psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &s.slide_p, NULL))
             return EC_E_OVERFLOW;
         /* Along R the first R-tile of each sweep is read whole. */
-        ec_status st = rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.slide_r, NULL)
-                               : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &s.slide_r, NULL);
-        if (st) return EC_E_OVERFLOW;
+        if ((want & FP_SLIDE_R) &&
+            (rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.slide_r, NULL)
+                     : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &s.slide_r, NULL)))
+            return EC_E_OVERFLOW;
     }
     *out = s;
     return EC_OK;

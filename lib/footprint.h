@@ -20,10 +20,16 @@ typedef struct fp_sums {
     int64_t max;     /* largest footprint: the capacity term */
 } fp_sums;
 
-/* Computes the sums for tiles tp (outputs) and tr (taps). Returns
- * EC_E_OVERFLOW if a sum does not fit (it cannot for a validated layer's
- * set footprints, but the sums count rows once per tile). */
+/* Which slide factors to compute (sum and max always are). */
+#define FP_SLIDE_P 1u
+#define FP_SLIDE_R 2u
+#define FP_ALL (FP_SLIDE_P | FP_SLIDE_R)
+
+/* Computes the sums for tiles tp (outputs) and tr (taps); the slide factors
+ * not asked for are left 0. Returns EC_E_OVERFLOW if a sum does not fit (it
+ * cannot for a validated layer's set footprints, but the sums count rows
+ * once per tile). */
 ec_status fp_axis_sums(const ec_axis *a, ec_footprint mode, int64_t tp, int64_t tr,
-                       fp_sums *out);
+                       unsigned want, fp_sums *out);
 
 #endif

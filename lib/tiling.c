@@ -191,7 +191,7 @@ static ec_status make_pairs(const ec_axis *a, ec_footprint mode, const cand *cp,
             v[k].tp = cp->t[i];
             v[k].tr = cr->t[j];
             /* A footprint sum that overflows rules the pair out. */
-            if (fp_axis_sums(a, mode, v[k].tp, v[k].tr, &v[k].sums) == EC_OK) k++;
+            if (fp_axis_sums(a, mode, v[k].tp, v[k].tr, FP_ALL, &v[k].sums) == EC_OK) k++;
         }
     }
     *out = v;
@@ -258,8 +258,8 @@ static ec_status run_search(search *s, char *msg)
             s->plan.tile[EC_DIM_Q] = s->c[EC_DIM_Q].t[s->c[EC_DIM_Q].n - 1];
             s->plan.tile[EC_DIM_S] = s->c[EC_DIM_S].t[s->c[EC_DIM_S].n - 1];
             set_chan(s, 1);
-            fp_axis_sums(&ah, s->plan.footprint, s->plan.tile[EC_DIM_P], s->plan.tile[EC_DIM_R], &h1);
-            fp_axis_sums(&aw, s->plan.footprint, s->plan.tile[EC_DIM_Q], s->plan.tile[EC_DIM_S], &w1);
+            fp_axis_sums(&ah, s->plan.footprint, s->plan.tile[EC_DIM_P], s->plan.tile[EC_DIM_R], 0, &h1);
+            fp_axis_sums(&aw, s->plan.footprint, s->plan.tile[EC_DIM_Q], s->plan.tile[EC_DIM_S], 0, &w1);
             cf_capacity(&s->plan, &h1, &w1, cap);
             if (ec_memory_fits(s->memory, cap, why) == EC_OK)
                 snprintf(why, sizeof why, "no balanced tiling fits");
