@@ -91,7 +91,10 @@ typedef enum ec_status {
     EC_E_NOMEM = 11,       /**< Memory allocation failed. */
     EC_E_NOT_EVALUATED = 12, /**< A result was read before a successful evaluation. */
     EC_E_READONLY = 13,    /**< A derived, read-only parameter was set. */
-    EC_E_LIMIT = 14        /**< The work needed exceeds a documented limit. */
+    EC_E_LIMIT = 14,       /**< The work needed exceeds a documented limit. */
+    EC_E_UNAVAILABLE = 15  /**< The result has no such figure (e.g. an asymptotic
+                                formula for a custom order, or a bound whose
+                                computation was refused). */
 } ec_status;
 
 /**
@@ -108,6 +111,25 @@ EC_API const char *ec_status_string(ec_status status);
 EC_API unsigned ec_version_number(void);
 /** The library's version string, "MAJOR.MINOR.PATCH". */
 EC_API const char *ec_version_string(void);
+/** @} */
+
+/** @defgroup alloc Custom allocation
+ * @{ */
+
+/**
+ * A memory allocator for handles created with the *_create_with() functions.
+ * The library calls @p alloc and @p free only from the calls made on those
+ * handles (creation, evaluation into a result, destruction), passing
+ * @p opaque back unchanged; the functions must be safe to call from every
+ * thread that uses such a handle. @p alloc returns NULL on failure, which
+ * the library reports as ::EC_E_NOMEM (or a NULL handle), never as a crash.
+ */
+typedef struct ec_allocator {
+    void *(*alloc)(void *opaque, size_t size); /**< Like malloc(size). */
+    void (*free)(void *opaque, void *ptr);     /**< Like free(ptr); ptr may be NULL. */
+    void *opaque;                              /**< Passed to both, unchanged. */
+} ec_allocator;
+
 /** @} */
 
 /** @defgroup layer Layer shape (MODEL.md section 1)
@@ -152,6 +174,12 @@ typedef enum ec_layer_param {
  */
 EC_API ec_layer *ec_layer_create(void);
 
+/**
+ * As ec_layer_create(), with memory from @p allocator (copied into the
+ * handle; NULL means malloc and free).
+ */
+EC_API ec_layer *ec_layer_create_with(const ec_allocator *allocator);
+
 /** Destroy a layer. NULL is accepted and ignored. */
 EC_API void ec_layer_destroy(ec_layer *layer);
 
@@ -195,7 +223,12 @@ typedef enum ec_memory_param {
     EC_MEM_CAPACITY = 0,    /**< Shared Buffer capacity M in words, >= 0. Default 65536. */
     EC_MEM_PARTITION_I = 1, /**< Input partition M_I, >= 0. Default 0. */
     EC_MEM_PARTITION_W = 2, /**< Weight partition M_W, >= 0. Default 0. */
-    EC_MEM_PARTITION_O = 3  /**< Output partition M_O, >= 0. Default 0. */
+    EC_MEM_PARTITION_O = 3, /**< Output partition M_O, >= 0. Default 0. */
+    /** 1: partition a Buffer of ::EC_MEM_CAPACITY words, choosing the
+     *  partition that minimises the energy (reported by the result's
+     *  ::EC_RESULT_PARTITION_I etc.); 0 (default): use the partitions as
+     *  set. With 1 the partition keys are ignored. */
+    EC_MEM_CHOOSE_PARTITION = 4
 } ec_memory_param;
 
 /** Per-access energies, per word (section 2). */
@@ -219,6 +252,9 @@ typedef enum ec_memory_preset {
  * @return the handle, or NULL if memory allocation failed.
  */
 EC_API ec_memory *ec_memory_create(void);
+
+/** As ec_memory_create(), with memory from @p allocator (NULL: malloc). */
+EC_API ec_memory *ec_memory_create_with(const ec_allocator *allocator);
 
 /** Destroy a memory. NULL is accepted and ignored. */
 EC_API void ec_memory_destroy(ec_memory *memory);
@@ -278,7 +314,11 @@ typedef enum ec_policy {
     EC_POLICY_OS = 0,     /**< Output-stationary: N G K P Q C R S. */
     EC_POLICY_WS = 1,     /**< Weight-stationary: G K C R S N P Q. */
     EC_POLICY_IS = 2,     /**< Input-stationary: N G C P Q R S K. */
-    EC_POLICY_CUSTOM = 3  /**< The order given by ec_dataflow_set_order(). */
+    EC_POLICY_CUSTOM = 3, /**< The order given by ec_dataflow_set_order(). */
+    /** The minimum-energy dataflow over all 8! loop orders and all balanced
+     *  tilings that fit (explicit tiles are kept); the result reports the
+     *  order and tiles chosen. */
+    EC_POLICY_OPTIMAL = 4
 } ec_policy;
 
 /** Input reuse between consecutive outer iterations (section 3). */
@@ -313,6 +353,9 @@ typedef enum ec_dataflow_param {
  * @return the handle, or NULL if memory allocation failed.
  */
 EC_API ec_dataflow *ec_dataflow_create(void);
+
+/** As ec_dataflow_create(), with memory from @p allocator (NULL: malloc). */
+EC_API ec_dataflow *ec_dataflow_create_with(const ec_allocator *allocator);
 
 /** Destroy a dataflow. NULL is accepted and ignored. */
 EC_API void ec_dataflow_destroy(ec_dataflow *dataflow);
@@ -394,11 +437,20 @@ typedef enum ec_energy_part {
 typedef enum ec_result_field {
     EC_RESULT_MACS = 0,        /**< MACs, padding taps included. */
     EC_RESULT_DRAM_TOTAL = 1,  /**< All DRAM reads and writes. */
-    EC_RESULT_POLICY = 2       /**< The ::ec_policy evaluated. */
+    EC_RESULT_POLICY = 2,      /**< The ::ec_policy evaluated. */
+    EC_RESULT_PARTITION_I = 3, /**< Input partition used (0 for a shared Buffer). */
+    EC_RESULT_PARTITION_W = 4, /**< Weight partition used (0 for a shared Buffer). */
+    EC_RESULT_PARTITION_O = 5  /**< Output partition used (0 for a shared Buffer). */
 } ec_result_field;
 
 /** Create an empty result. @return the handle, or NULL on allocation failure. */
 EC_API ec_result *ec_result_create(void);
+
+/**
+ * As ec_result_create(), with memory from @p allocator (NULL: malloc). The
+ * evaluations into this result take their temporary memory from it too.
+ */
+EC_API ec_result *ec_result_create_with(const ec_allocator *allocator);
 
 /** Destroy a result. NULL is accepted and ignored. */
 EC_API void ec_result_destroy(ec_result *result);
@@ -430,6 +482,74 @@ EC_API ec_status ec_result_tile(const ec_result *result, ec_dim dim, int64_t *ti
 
 /** The message of the last failed evaluation into this result, or "". Never NULL. */
 EC_API const char *ec_result_message(const ec_result *result);
+
+/** @} */
+
+/** @defgroup bound Lower bound and asymptotic formulas (MODEL.md sections 7 and 8)
+ * @{ */
+
+/** Integer figures of section 7's lower bound. */
+typedef enum ec_bound_field {
+    EC_BOUND_I_USED = 0,     /**< |I_used|: inputs read by at least one MAC. */
+    EC_BOUND_W_USED = 1,     /**< |W_used|: weights met by at least one real input. */
+    EC_BOUND_MACS_REAL = 2,  /**< MACs whose input is not padding. */
+    EC_BOUND_RHO = 3,        /**< rho = rho_h * rho_w. */
+    EC_BOUND_COMPULSORY = 4, /**< T_c = |I_used| + |W_used| + |O|. */
+    EC_BOUND_COMMUNICATION = 5, /**< T_io = ceil(MACs_real / sqrt(rho M)) - M, or 0 if negative. */
+    EC_BOUND_TRANSFERS = 6   /**< max(T_c, T_io): no schedule moves fewer DRAM words. */
+} ec_bound_field;
+
+/**
+ * Compute only section 7's lower bound of a layer on a memory, for every
+ * schedule (no dataflow). Afterwards the bound getters of @p result answer
+ * and the count getters return ::EC_E_NOT_EVALUATED.
+ * @return ::EC_OK; ::EC_E_NULL; the layer's status; ::EC_E_CAPACITY for a
+ *         Buffer of 0 words (no schedule exists); ::EC_E_LIMIT for an axis
+ *         of more than 2^24 kernel taps.
+ */
+EC_API ec_status ec_lower_bound(const ec_layer *layer, const ec_memory *memory, ec_result *result);
+
+/**
+ * A figure of the lower bound, after ec_lower_bound() or a successful
+ * ec_evaluate() / ec_count() (every evaluation computes the bound too).
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY; ::EC_E_NOT_EVALUATED; the
+ *         bound's own status (::EC_E_LIMIT) if it alone could not be computed.
+ */
+EC_API ec_status ec_result_bound(const ec_result *result, ec_bound_field field, int64_t *value);
+
+/**
+ * The energy lower bound of section 7: the costs every schedule pays per MAC
+ * plus the cheapest way to move ::EC_BOUND_TRANSFERS words. Errors as
+ * ec_result_bound().
+ */
+EC_API ec_status ec_result_bound_energy(const ec_result *result, double *energy);
+
+/**
+ * The optimality gap of an evaluated dataflow: its DRAM transfers over
+ * ::EC_BOUND_TRANSFERS and its energy over the energy bound (both >= 1).
+ * Either pointer may be NULL. @return as ec_result_bound(), and
+ * ::EC_E_NOT_EVALUATED after ec_lower_bound() alone.
+ */
+EC_API ec_status ec_result_gap(const ec_result *result, double *dram_ratio, double *energy_ratio);
+
+/**
+ * Section 8's asymptotic formula of a named policy (OS, WS or IS): the
+ * continuous relaxation of the closed form with optimised, clamped tiles.
+ * Gives its DRAM reads and writes and the energy they imply with the fixed
+ * per-MAC costs; any pointer may be NULL.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY for another policy; the layer's
+ *         status; ::EC_E_CAPACITY for a Buffer of 0 words.
+ */
+EC_API ec_status ec_asymptotic(const ec_layer *layer, const ec_memory *memory, ec_policy policy,
+                               double *dram_reads, double *dram_writes, double *energy);
+
+/**
+ * The asymptotic figures of the policy evaluated into @p result, beside its
+ * exact counts. @return as ec_result_bound(); ::EC_E_UNAVAILABLE for a
+ * custom or optimal order.
+ */
+EC_API ec_status ec_result_asymptotic(const ec_result *result, double *dram_reads,
+                                      double *dram_writes, double *energy);
 
 /** @} */
 

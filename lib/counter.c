@@ -7,7 +7,6 @@
 #include "internal.h"
 #include "checked.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* Work and memory limits. The first is documented at ec_count() in ecnn.h. */
@@ -21,6 +20,7 @@ typedef struct rows {
 
 /* One spatial axis (rows: P, R, H; columns: Q, S, W) cut into tiles. */
 typedef struct axis {
+    const ec_allocator *al;
     ec_axis g;
     int64_t tp, tr, bp, br; /* tiles of the output and kernel dimension, their counts */
     int bbox;
@@ -32,7 +32,8 @@ typedef struct axis {
 } axis;
 
 /* calloc with the counter's memory limit; *st says why on NULL. */
-static void *alloc(int64_t count, const char *what, ec_status *st, char *msg)
+static void *alloc(const ec_allocator *al, int64_t count, const char *what, ec_status *st,
+                   char *msg)
 {
     void *p;
     if (count > MAX_BYTES / 8) {
@@ -41,7 +42,7 @@ static void *alloc(int64_t count, const char *what, ec_status *st, char *msg)
         *st = EC_E_LIMIT;
         return NULL;
     }
-    if (!(p = calloc((size_t)(count > 0 ? count : 1), 8))) {
+    if (!(p = ec_calloc(al, (size_t)(count > 0 ? count : 1), 8))) {
         ec_msg(msg, "counter: out of memory for the %s (%lld words)", what, (long long)count);
         *st = EC_E_NOMEM;
     }
@@ -130,12 +131,13 @@ static const char *const axis_names[2][3] = {
     {"rows", "input-row scratch bitmap", "input-row footprint table"},
     {"columns", "input-column scratch bitmap", "input-column footprint table"}};
 
-static ec_status axis_init(axis *a, ec_axis g, int64_t tp, int64_t tr, int bbox, int along,
-                           int col, char *msg)
+static ec_status axis_init(axis *a, const ec_allocator *al, ec_axis g, int64_t tp, int64_t tr,
+                           int bbox, int along, int col, char *msg)
 {
     const char *name = axis_names[col][1];
     int64_t pairs, span, t;
     memset(a, 0, sizeof *a);
+    a->al = al;
     a->g = g;
     a->tp = tp;
     a->tr = tr;
@@ -153,8 +155,8 @@ static ec_status axis_init(axis *a, ec_axis g, int64_t tp, int64_t tr, int bbox,
         ck_add(span, t, &span) || ck_add(span, 1, &span) || span > g.H)
         span = g.H;
     ec_status st = EC_OK;
-    if ((a->m1 = alloc((span + 63) / 64, name, &st, msg)))
-        a->m2 = alloc((span + 63) / 64, name, &st, msg);
+    if ((a->m1 = alloc(al, (span + 63) / 64, name, &st, msg)))
+        a->m2 = alloc(al, (span + 63) / 64, name, &st, msg);
     return st;
 }
 
@@ -162,8 +164,8 @@ static ec_status axis_tables(axis *a, int col, char *msg)
 {
     const char *name = axis_names[col][2];
     ec_status st = EC_OK;
-    if ((a->size = alloc(a->bp * a->br, name, &st, msg)) && a->along)
-        a->ov = alloc(a->bp * a->br, name, &st, msg);
+    if ((a->size = alloc(a->al, a->bp * a->br, name, &st, msg)) && a->along)
+        a->ov = alloc(a->al, a->bp * a->br, name, &st, msg);
     return st;
 }
 
@@ -184,10 +186,11 @@ static void axis_scan(axis *a)
 
 static void axis_free(axis *a)
 {
-    free(a->m1);
-    free(a->m2);
-    free(a->size);
-    free(a->ov);
+    if (!a->al) return; /* never initialised */
+    ec_free(a->al, a->m1);
+    ec_free(a->al, a->m2);
+    ec_free(a->al, a->size);
+    ec_free(a->al, a->ov);
 }
 
 /* Product of v[d] over the dimensions in mask; 1 on overflow. */
@@ -341,7 +344,7 @@ static int along(const ec_plan *plan, ec_dim out, ec_dim kernel)
 }
 
 ec_status ec_counter(const ec_shape *shape, const ec_memory *memory, const ec_plan *plan,
-                     ec_counts *counts, char *msg)
+                     ec_counts *counts, const ec_allocator *al, char *msg)
 {
     const int64_t *t = plan->tile;
     int bbox = plan->footprint == EC_FOOTPRINT_BBOX;
@@ -354,6 +357,7 @@ ec_status ec_counter(const ec_shape *shape, const ec_memory *memory, const ec_pl
 
     memset(counts, 0, sizeof *counts);
     memset(&w, 0, sizeof w);
+    memset(&ah, 0, sizeof ah);
     memset(&aw, 0, sizeof aw);
     w.plan = plan;
     w.extent = shape->extent;
@@ -365,9 +369,9 @@ ec_status ec_counter(const ec_shape *shape, const ec_memory *memory, const ec_pl
         for (int d = 0; d < EC_NDIMS; d++)
             if (ec_relevant((ec_tensor)x, (ec_dim)d)) w.rel[x] |= 1u << d;
 
-    st = axis_init(&ah, gh, t[EC_DIM_P], t[EC_DIM_R], bbox, along(plan, EC_DIM_P, EC_DIM_R), 0, msg);
+    st = axis_init(&ah, al, gh, t[EC_DIM_P], t[EC_DIM_R], bbox, along(plan, EC_DIM_P, EC_DIM_R), 0, msg);
     if (st) goto done;
-    st = axis_init(&aw, gw, t[EC_DIM_Q], t[EC_DIM_S], bbox, along(plan, EC_DIM_Q, EC_DIM_S), 1, msg);
+    st = axis_init(&aw, al, gw, t[EC_DIM_Q], t[EC_DIM_S], bbox, along(plan, EC_DIM_Q, EC_DIM_S), 1, msg);
     if (st) goto done;
 
     /* The tables and the spill set are allocated (when the walk is within
@@ -377,7 +381,7 @@ ec_status ec_counter(const ec_shape *shape, const ec_memory *memory, const ec_pl
     prod(plan->blocks, 0xFFu, &iters); /* at most MACs: cannot overflow */
     prod(plan->blocks, w.rel[EC_TENSOR_O], &tiles_o);
     if (iters <= MAX_ITERATIONS) {
-        w.spilled = alloc((tiles_o + 63) / 64, "output-tile spill set", &st_mem, msg);
+        w.spilled = alloc(al, (tiles_o + 63) / 64, "output-tile spill set", &st_mem, msg);
         if (st_mem == EC_OK) st_mem = axis_tables(&ah, 0, msg);
         if (st_mem == EC_OK) st_mem = axis_tables(&aw, 1, msg);
     }
@@ -404,7 +408,7 @@ ec_status ec_counter(const ec_shape *shape, const ec_memory *memory, const ec_pl
 done:
     axis_free(&ah);
     axis_free(&aw);
-    free(w.spilled);
+    ec_free(al, w.spilled);
     if (st) memset(counts, 0, sizeof *counts);
     return st;
 }

@@ -3,7 +3,6 @@
 #include "internal.h"
 
 #include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
 const char ec_dim_letters[EC_NDIMS + 1] = "NGKCPQRS";
@@ -26,9 +25,11 @@ int ec_relevant(ec_tensor tensor, ec_dim dim)
     return (rel[tensor] >> dim) & 1u;
 }
 
-ec_dataflow *ec_dataflow_create(void)
+ec_dataflow *ec_dataflow_create(void) { return ec_dataflow_create_with(NULL); }
+
+ec_dataflow *ec_dataflow_create_with(const ec_allocator *allocator)
 {
-    ec_dataflow *d = calloc(1, sizeof *d);
+    ec_dataflow *d = ec_handle_create(allocator, sizeof *d);
     if (!d) return NULL;
     d->policy = EC_POLICY_OS;
     memcpy(d->custom, policy_orders[EC_POLICY_OS], sizeof d->custom);
@@ -37,7 +38,7 @@ ec_dataflow *ec_dataflow_create(void)
     return d;
 }
 
-void ec_dataflow_destroy(ec_dataflow *dataflow) { free(dataflow); }
+void ec_dataflow_destroy(ec_dataflow *dataflow) { ec_handle_destroy(dataflow); }
 
 const char *ec_dataflow_message(const ec_dataflow *dataflow) { return dataflow ? dataflow->msg : ""; }
 

@@ -1,30 +1,73 @@
-/* The two public evaluators. Both validate the same way and choose automatic
- * tiles the same way (section 6); they differ only in how they count:
- * ec_evaluate by section 4's closed form, ec_count by walking the loop nest
- * (section 5). */
-#include "internal.h"
+/* The public evaluations. ec_evaluate and ec_count validate the same way and
+ * choose automatic tiles the same way (section 6); they differ only in how
+ * they count: by section 4's closed form, or by walking the loop nest
+ * (section 5). Every evaluation also reports section 7's bound and, for a
+ * named policy, section 8's formula. */
+#include "bound.h"
+#include "closed_form.h"
+
+#include <string.h>
 
 typedef ec_status (*counter_fn)(const ec_shape *, const ec_memory *, const ec_plan *,
-                                ec_counts *, char *);
+                                ec_counts *, const ec_allocator *, char *);
+
+static ec_status check_args(const void *layer, const void *memory, const void *dataflow,
+                            ec_result *result)
+{
+    if (!result) return EC_E_NULL;
+    const char *missing = !layer ? "layer is NULL" : !memory ? "memory is NULL"
+                        : !dataflow ? "dataflow is NULL" : NULL;
+    return missing ? ec_result_fail(result, EC_E_NULL, missing) : EC_OK;
+}
+
+/* The partition reported: the one set, or (EC_MEM_CHOOSE_PARTITION) the
+ * tiles' own needs with the rest of the Buffer given to the outputs. */
+static void report_partition(ec_result *r, const ec_shape *s, const ec_memory *m,
+                             const ec_plan *p)
+{
+    memset(r->partition, 0, sizeof r->partition);
+    if (ec_memory_partitioned(m)) {
+        memcpy(r->partition, m->partition, sizeof r->partition);
+    } else if (m->choose_partition) {
+        fp_sums h, w;
+        ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
+        /* Cannot fail: the evaluation just computed the same sums. */
+        fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], 0, &h);
+        fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], 0, &w);
+        cf_capacity(p, &h, &w, r->partition);
+        r->partition[EC_TENSOR_O] = m->capacity - r->partition[EC_TENSOR_I] - r->partition[EC_TENSOR_W];
+    }
+}
+
+/* The bound and the asymptotic figures beside a result; their failure
+ * (a documented limit) leaves the evaluation itself standing. */
+static void attach_bound(ec_result *r, const ec_shape *s, const ec_memory *m, ec_policy policy)
+{
+    char msg[EC_MSG_LEN];
+    r->bound_status = ec_bound_compute(s, m, &r->bound, msg);
+    if (r->bound_status != EC_OK) r->asym_status = r->bound_status;
+    else if (policy == EC_POLICY_OS || policy == EC_POLICY_WS || policy == EC_POLICY_IS)
+        r->asym_status = ec_asymptotic_compute(s, m, policy, &r->bound, r->asym);
+    else r->asym_status = EC_E_UNAVAILABLE;
+}
 
 static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
                      ec_result *result, counter_fn count)
 {
-    if (!result) return EC_E_NULL;
-    if (!layer || !memory || !dataflow) {
-        return ec_result_fail(result, EC_E_NULL, layer ? memory ? "dataflow is NULL"
-                                                                : "memory is NULL"
-                                                       : "layer is NULL");
-    }
+    ec_status st = check_args(layer, memory, dataflow, result);
+    if (st) return st;
     char msg[EC_MSG_LEN] = "";
     ec_shape shape;
     ec_plan plan;
     ec_counts counts;
-    ec_status st = ec_shape_from_layer(layer, &shape, msg);
-    if (st == EC_OK) st = ec_plan_resolve(&shape, memory, dataflow, &plan, msg);
-    if (st == EC_OK) st = count(&shape, memory, &plan, &counts, msg);
+    st = ec_shape_from_layer(layer, &shape, msg);
+    if (st == EC_OK) st = ec_plan_resolve(&shape, memory, dataflow, &plan, &result->al, msg);
+    if (st == EC_OK) st = count(&shape, memory, &plan, &counts, &result->al, msg);
     if (st != EC_OK) return ec_result_fail(result, st, msg);
-    return ec_result_store(result, memory, &plan, &counts);
+    ec_result_store(result, memory, &plan, &counts);
+    report_partition(result, &shape, memory, &plan);
+    attach_bound(result, &shape, memory, plan.policy);
+    return EC_OK;
 }
 
 ec_status ec_evaluate(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
@@ -37,4 +80,39 @@ ec_status ec_count(const ec_layer *layer, const ec_memory *memory, const ec_data
                    ec_result *result)
 {
     return run(layer, memory, dataflow, result, ec_counter);
+}
+
+ec_status ec_lower_bound(const ec_layer *layer, const ec_memory *memory, ec_result *result)
+{
+    ec_status st = check_args(layer, memory, "", result);
+    if (st) return st;
+    char msg[EC_MSG_LEN] = "";
+    ec_shape shape;
+    ec_bound_parts b;
+    st = ec_shape_from_layer(layer, &shape, msg);
+    if (st == EC_OK) st = ec_bound_compute(&shape, memory, &b, msg);
+    if (st != EC_OK) return ec_result_fail(result, st, msg);
+    ec_result_fail(result, EC_E_NOT_EVALUATED, ""); /* no counts */
+    result->bound = b;
+    result->bound_status = EC_OK;
+    return EC_OK;
+}
+
+ec_status ec_asymptotic(const ec_layer *layer, const ec_memory *memory, ec_policy policy,
+                        double *dram_reads, double *dram_writes, double *energy)
+{
+    if (!layer || !memory) return EC_E_NULL;
+    if (policy != EC_POLICY_OS && policy != EC_POLICY_WS && policy != EC_POLICY_IS) return EC_E_KEY;
+    char msg[EC_MSG_LEN];
+    ec_shape shape;
+    ec_bound_parts b;
+    double out[3];
+    ec_status st = ec_shape_from_layer(layer, &shape, msg);
+    if (st == EC_OK) st = ec_bound_compute(&shape, memory, &b, msg);
+    if (st == EC_OK) st = ec_asymptotic_compute(&shape, memory, policy, &b, out);
+    if (st != EC_OK) return st;
+    if (dram_reads) *dram_reads = out[0];
+    if (dram_writes) *dram_writes = out[1];
+    if (energy) *energy = out[2];
+    return EC_OK;
 }

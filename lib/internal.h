@@ -14,19 +14,24 @@
 #define EC_NTENSORS 3
 #define EC_NENERGIES 5
 
+/* Every handle starts with its allocator (see alloc.c). */
 struct ec_layer {
+    ec_allocator al;
     int64_t v[EC_NLAYER_PARAMS]; /* indexed by ec_layer_param */
     char msg[EC_MSG_LEN];
 };
 
 struct ec_memory {
+    ec_allocator al;
     int64_t capacity;
+    int64_t choose_partition; /* 0 or 1: EC_MEM_CHOOSE_PARTITION */
     int64_t partition[EC_NTENSORS]; /* indexed by ec_tensor; all 0 = shared */
     double energy[EC_NENERGIES];    /* indexed by ec_energy_param */
     char msg[EC_MSG_LEN];
 };
 
 struct ec_dataflow {
+    ec_allocator al;
     ec_policy policy;
     ec_dim custom[EC_NDIMS]; /* used when policy == EC_POLICY_CUSTOM */
     ec_reuse reuse;
@@ -46,8 +51,25 @@ typedef struct ec_counts {
 
 #define EC_NPARTS 7
 
+/* Section 7's lower bound (bound.c). */
+typedef struct ec_bound_parts {
+    int64_t I_used;    /* input elements read by at least one MAC */
+    int64_t W_used;    /* weights multiplied by at least one real input */
+    int64_t macs_real; /* MACs whose input is not padding */
+    int64_t rho;       /* rho_h * rho_w */
+    int64_t T_c;       /* compulsory transfers |I_used| + |W_used| + |O| */
+    int64_t T_io;      /* communication bound, clamped at 0 */
+    int64_t T;         /* max(T_c, T_io) */
+    double energy;     /* energy lower bound */
+} ec_bound_parts;
+
 struct ec_result {
-    int valid;
+    ec_allocator al;
+    int valid; /* the counts are those of a successful evaluation */
+    ec_status bound_status, asym_status; /* EC_OK when each is available */
+    ec_bound_parts bound;
+    double asym[3]; /* DRAM reads, DRAM writes, energy of section 8's formula */
+    int64_t partition[EC_NTENSORS];
     ec_counts counts;
     double energy[EC_NPARTS]; /* indexed by ec_energy_part */
     ec_policy policy;
@@ -83,6 +105,13 @@ typedef struct ec_plan {
     ec_footprint footprint;
 } ec_plan;
 
+/* alloc.c */
+ec_allocator ec_allocator_or_default(const ec_allocator *al);
+void *ec_calloc(const ec_allocator *al, size_t count, size_t size); /* zeroed; NULL on failure */
+void ec_free(const ec_allocator *al, void *ptr);
+void *ec_handle_create(const ec_allocator *al, size_t size);
+void ec_handle_destroy(void *handle);
+
 /* status.c */
 void ec_msg(char *buf, const char *fmt, ...)
 #if defined(__GNUC__)
@@ -106,15 +135,16 @@ int ec_relevant(ec_tensor tensor, ec_dim dim);
  * automatic ones (section 6). With no automatic tile the capacity is left to
  * the evaluator. */
 ec_status ec_plan_resolve(const ec_shape *shape, const ec_memory *memory,
-                          const ec_dataflow *dataflow, ec_plan *plan, char *msg);
+                          const ec_dataflow *dataflow, ec_plan *plan,
+                          const ec_allocator *al, char *msg);
 
 /* closed_form.c: section 4. Checks capacity and overflow. */
 ec_status ec_closed_form(const ec_shape *shape, const ec_memory *memory, const ec_plan *plan,
-                         ec_counts *counts, char *msg);
+                         ec_counts *counts, const ec_allocator *al, char *msg);
 
 /* counter.c: section 5, independent of footprint.c and closed_form.c. */
 ec_status ec_counter(const ec_shape *shape, const ec_memory *memory, const ec_plan *plan,
-                     ec_counts *counts, char *msg);
+                     ec_counts *counts, const ec_allocator *al, char *msg);
 
 /* memory.c: capacity check shared by the evaluators. cap[] are the largest
  * tiles of I, W, O in words. Returns EC_E_CAPACITY, with msg (if non-NULL)

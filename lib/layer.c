@@ -4,7 +4,6 @@
 #include "internal.h"
 #include "checked.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 static const char *const layer_names[EC_NLAYER_PARAMS] = {
@@ -17,15 +16,17 @@ static int is_settable(ec_layer_param key) { return (unsigned)key < EC_NLAYER_PA
 static int is_derived(ec_layer_param key) { return key >= EC_LAYER_P && key <= EC_LAYER_SIZE_O; }
 static int64_t minimum(ec_layer_param key) { return key >= EC_LAYER_PAD_TOP ? 0 : 1; }
 
-ec_layer *ec_layer_create(void)
+ec_layer *ec_layer_create(void) { return ec_layer_create_with(NULL); }
+
+ec_layer *ec_layer_create_with(const ec_allocator *allocator)
 {
-    ec_layer *l = calloc(1, sizeof *l);
+    ec_layer *l = ec_handle_create(allocator, sizeof *l);
     if (!l) return NULL;
     for (int i = 0; i < EC_NLAYER_PARAMS; i++) l->v[i] = minimum((ec_layer_param)i);
     return l;
 }
 
-void ec_layer_destroy(ec_layer *layer) { free(layer); }
+void ec_layer_destroy(ec_layer *layer) { ec_handle_destroy(layer); }
 
 const char *ec_layer_message(const ec_layer *layer) { return layer ? layer->msg : ""; }
 

@@ -3,23 +3,25 @@
 #include "internal.h"
 
 #include <math.h>
-#include <stdlib.h>
 
-static const char *const mem_names[4] = {"capacity", "partition_I", "partition_W", "partition_O"};
+static const char *const mem_names[5] = {"capacity", "partition_I", "partition_W", "partition_O",
+                                         "choose_partition"};
 static const char *const energy_names[EC_NENERGIES] = {"dram_read", "dram_write", "buf_read",
                                                        "buf_write", "mac"};
 static const char *const tensor_names[EC_NTENSORS] = {"I", "W", "O"};
 
-ec_memory *ec_memory_create(void)
+ec_memory *ec_memory_create(void) { return ec_memory_create_with(NULL); }
+
+ec_memory *ec_memory_create_with(const ec_allocator *allocator)
 {
-    ec_memory *m = calloc(1, sizeof *m);
+    ec_memory *m = ec_handle_create(allocator, sizeof *m);
     if (!m) return NULL;
     m->capacity = 65536;
     ec_memory_preset_energies(m, EC_PRESET_EYERISS);
     return m;
 }
 
-void ec_memory_destroy(ec_memory *memory) { free(memory); }
+void ec_memory_destroy(ec_memory *memory) { ec_handle_destroy(memory); }
 
 const char *ec_memory_message(const ec_memory *memory) { return memory ? memory->msg : ""; }
 
@@ -30,6 +32,7 @@ static int64_t *mem_slot(ec_memory *m, ec_memory_param key)
     case EC_MEM_PARTITION_I: return &m->partition[EC_TENSOR_I];
     case EC_MEM_PARTITION_W: return &m->partition[EC_TENSOR_W];
     case EC_MEM_PARTITION_O: return &m->partition[EC_TENSOR_O];
+    case EC_MEM_CHOOSE_PARTITION: return &m->choose_partition;
     }
     return NULL;
 }
@@ -44,6 +47,10 @@ ec_status ec_memory_set(ec_memory *memory, ec_memory_param key, int64_t value)
     }
     if (value < 0) {
         ec_msg(memory->msg, "memory: %s = %lld is negative", mem_names[key], (long long)value);
+        return EC_E_RANGE;
+    }
+    if (key == EC_MEM_CHOOSE_PARTITION && value > 1) {
+        ec_msg(memory->msg, "memory: choose_partition = %lld is not 0 or 1", (long long)value);
         return EC_E_RANGE;
     }
     *slot = value;
@@ -98,8 +105,12 @@ ec_status ec_memory_preset_energies(ec_memory *memory, ec_memory_preset preset)
     return EC_OK;
 }
 
+/* A partition chosen by the library fits exactly the tilings that fit the
+ * shared Buffer of the same total (docs/bound.md, "Partitions"), so it is
+ * searched as a shared Buffer. */
 int ec_memory_partitioned(const ec_memory *m)
 {
+    if (m->choose_partition) return 0;
     return m->partition[0] != 0 || m->partition[1] != 0 || m->partition[2] != 0;
 }
 

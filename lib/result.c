@@ -2,12 +2,18 @@
  * section 3, "Energy"), and the dataflow actually used. */
 #include "internal.h"
 
-#include <stdlib.h>
 #include <string.h>
 
-ec_result *ec_result_create(void) { return calloc(1, sizeof(ec_result)); }
+ec_result *ec_result_create(void) { return ec_result_create_with(NULL); }
 
-void ec_result_destroy(ec_result *result) { free(result); }
+ec_result *ec_result_create_with(const ec_allocator *allocator)
+{
+    ec_result *r = ec_handle_create(allocator, sizeof(ec_result));
+    if (r) r->bound_status = r->asym_status = EC_E_NOT_EVALUATED;
+    return r;
+}
+
+void ec_result_destroy(ec_result *result) { ec_handle_destroy(result); }
 
 const char *ec_result_message(const ec_result *result) { return result ? result->msg : ""; }
 
@@ -56,6 +62,7 @@ ec_status ec_result_store(ec_result *r, const ec_memory *memory, const ec_plan *
 ec_status ec_result_fail(ec_result *r, ec_status status, const char *msg)
 {
     r->valid = 0;
+    r->bound_status = r->asym_status = EC_E_NOT_EVALUATED;
     ec_msg(r->msg, "%s", msg);
     return status;
 }
@@ -97,6 +104,9 @@ ec_status ec_result_get(const ec_result *r, ec_result_field field, int64_t *valu
         return EC_OK;
     }
     case EC_RESULT_POLICY: *value = r->policy; return EC_OK;
+    case EC_RESULT_PARTITION_I:
+    case EC_RESULT_PARTITION_W:
+    case EC_RESULT_PARTITION_O: *value = r->partition[field - EC_RESULT_PARTITION_I]; return EC_OK;
     }
     return EC_E_KEY;
 }
@@ -125,5 +135,57 @@ ec_status ec_result_tile(const ec_result *r, ec_dim dim, int64_t *tile, int *aut
     if ((int)dim < 0 || (int)dim >= EC_NDIMS) return EC_E_KEY;
     *tile = r->tile[dim];
     if (automatic) *automatic = r->automatic[dim];
+    return EC_OK;
+}
+
+ec_status ec_result_bound(const ec_result *r, ec_bound_field field, int64_t *value)
+{
+    if (!r || !value) return EC_E_NULL;
+    if (r->bound_status != EC_OK) return r->bound_status;
+    const ec_bound_parts *b = &r->bound;
+    switch (field) {
+    case EC_BOUND_I_USED: *value = b->I_used; return EC_OK;
+    case EC_BOUND_W_USED: *value = b->W_used; return EC_OK;
+    case EC_BOUND_MACS_REAL: *value = b->macs_real; return EC_OK;
+    case EC_BOUND_RHO: *value = b->rho; return EC_OK;
+    case EC_BOUND_COMPULSORY: *value = b->T_c; return EC_OK;
+    case EC_BOUND_COMMUNICATION: *value = b->T_io; return EC_OK;
+    case EC_BOUND_TRANSFERS: *value = b->T; return EC_OK;
+    }
+    return EC_E_KEY;
+}
+
+ec_status ec_result_bound_energy(const ec_result *r, double *energy)
+{
+    if (!r || !energy) return EC_E_NULL;
+    if (r->bound_status != EC_OK) return r->bound_status;
+    *energy = r->bound.energy;
+    return EC_OK;
+}
+
+ec_status ec_result_gap(const ec_result *r, double *dram_ratio, double *energy_ratio)
+{
+    if (!r) return EC_E_NULL;
+    if (!r->valid) return EC_E_NOT_EVALUATED;
+    if (r->bound_status != EC_OK) return r->bound_status;
+    int64_t dram;
+    ec_result_get(r, EC_RESULT_DRAM_TOTAL, &dram);
+    /* T >= |O| >= 1; the energy bound is 0 only when every price is. */
+    if (dram_ratio) *dram_ratio = (double)dram / (double)r->bound.T;
+    if (energy_ratio) {
+        double e = r->energy[EC_PART_TOTAL], lb = r->bound.energy;
+        *energy_ratio = lb > 0 ? e / lb : 1.0;
+    }
+    return EC_OK;
+}
+
+ec_status ec_result_asymptotic(const ec_result *r, double *dram_reads, double *dram_writes,
+                               double *energy)
+{
+    if (!r) return EC_E_NULL;
+    if (r->asym_status != EC_OK) return r->asym_status;
+    if (dram_reads) *dram_reads = r->asym[0];
+    if (dram_writes) *dram_writes = r->asym[1];
+    if (energy) *energy = r->asym[2];
     return EC_OK;
 }

@@ -21,6 +21,7 @@ const char *ec_status_string(ec_status status)
     case EC_E_NOT_EVALUATED: return "result not evaluated";
     case EC_E_READONLY: return "parameter is read-only";
     case EC_E_LIMIT: return "work limit exceeded";
+    case EC_E_UNAVAILABLE: return "figure not available";
     }
     return "unknown status";
 }
