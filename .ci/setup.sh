@@ -22,7 +22,9 @@ ecnn_missing_deps() {
     # Packages without a command of their own: CMocka for the unit tests and
     # the C library's static archives for the install test's static link.
     local pkg
-    for pkg in libcmocka-dev libc6-dev; do
+    for pkg in libcmocka-dev libc6-dev g++ clang libclang-rt-14-dev valgrind libyaml-dev \
+               libxml2-utils abigail-tools python3 python3-numpy python3-statsmodels \
+               python3-matplotlib; do
         if ! dpkg -s "$pkg" >/dev/null 2>&1; then
             echo "setup: missing package: $pkg" >&2
             missing=1
@@ -38,7 +40,9 @@ ecnn_install_deps() {
     fi
     $sudo apt-get update
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y \
-        meson ninja-build gcc libc6-dev pkg-config libcmocka-dev doxygen
+        meson ninja-build gcc libc6-dev pkg-config libcmocka-dev doxygen \
+        g++ clang libclang-rt-14-dev valgrind libyaml-dev libxml2-utils abigail-tools \
+        python3 python3-numpy python3-statsmodels python3-matplotlib
 }
 
 if ! ecnn_missing_deps; then
