@@ -387,7 +387,9 @@ EC_API ec_status ec_dataflow_set_order(ec_dataflow *dataflow, const ec_dim order
 EC_API ec_status ec_dataflow_set_order_string(ec_dataflow *dataflow, const char *order);
 
 /**
- * The loop order the dataflow uses: the named policy's, or the custom one.
+ * The loop order the dataflow uses: the named policy's, or the custom one
+ * (for ::EC_POLICY_OPTIMAL, output-stationary's: the order actually chosen
+ * is known from ec_result_order() after an evaluation).
  * @return ::EC_OK or ::EC_E_NULL.
  */
 EC_API ec_status ec_dataflow_get_order(const ec_dataflow *dataflow, ec_dim order[EC_NDIMS]);

@@ -12,29 +12,34 @@ static ec_status overflow(char *msg, const char *what)
     return EC_E_OVERFLOW;
 }
 
-/* Position in the order of the innermost dimension with B_d > 1 that tensor
- * x depends on (all dimensions if x < 0); -1 if none. */
-static int innermost(const ec_plan *p, int x)
+/* Position in the order of the innermost dimension with B_d > 1 among the
+ * dimensions of `mask`; -1 if none. */
+static int innermost(const ec_plan *p, unsigned mask)
 {
-    int j = -1;
-    for (int pos = 0; pos < EC_NDIMS; pos++) {
+    for (int pos = EC_NDIMS - 1; pos >= 0; pos--) {
         ec_dim d = p->order[pos];
-        if (p->blocks[d] > 1 && (x < 0 || ec_relevant((ec_tensor)x, d))) j = pos;
+        if (p->blocks[d] > 1 && (mask >> d & 1u)) return pos;
     }
-    return j;
+    return -1;
 }
 
 /* reuse_X = product of B_d over A_X: the dimensions with B_d > 1 above j_X
- * that X does not depend on. Each such loop revisits every tile of X. */
-static int reuse(const ec_plan *p, ec_tensor x, int64_t *out)
+ * that X does not depend on. Each such loop revisits every tile of X. One
+ * pass from the innermost position outwards: once a tensor's innermost
+ * relevant active dimension is passed, every irrelevant active one above
+ * multiplies its reuse. Returns 1 on overflow. */
+static int reuse_all(const ec_plan *p, int64_t r[EC_NTENSORS])
 {
-    int j = innermost(p, (int)x);
-    int64_t r = 1;
-    for (int pos = 0; pos < j; pos++) {
+    unsigned passed = 0;
+    r[0] = r[1] = r[2] = 1;
+    for (int pos = EC_NDIMS - 1; pos >= 0; pos--) {
         ec_dim d = p->order[pos];
-        if (p->blocks[d] > 1 && !ec_relevant(x, d) && ck_mul(r, p->blocks[d], &r)) return 1;
+        if (p->blocks[d] <= 1) continue;
+        for (int x = 0; x < EC_NTENSORS; x++) {
+            if (ec_rel_mask((ec_tensor)x) >> d & 1u) passed |= 1u << x;
+            else if ((passed >> x & 1u) && ck_mul(r[x], p->blocks[d], &r[x])) return 1;
+        }
     }
-    *out = r;
     return 0;
 }
 
@@ -55,7 +60,7 @@ static void input_factors(const ec_plan *p, const fp_sums *h, const fp_sums *w, 
 {
     *fh = h->sum;
     *fw = w->sum;
-    int l = innermost(p, -1);
+    int l = innermost(p, 0xFFu);
     if (p->reuse != EC_REUSE_SLIDE || l < 0) return;
     switch (p->order[l]) {
     case EC_DIM_P: *fh = h->slide_p; break;
@@ -69,11 +74,11 @@ static void input_factors(const ec_plan *p, const fp_sums *h, const fp_sums *w, 
 ec_status cf_counts(const ec_shape *s, const ec_plan *p, const fp_sums *h, const fp_sums *w,
                     ec_counts *c, char *msg)
 {
-    int64_t rw, ri, ro, fh, fw, v;
+    int64_t r[EC_NTENSORS], fh, fw, v;
     ec_counts z = {{0}, {0}, {0}, {0}, 0};
     *c = z;
-    if (reuse(p, EC_TENSOR_W, &rw) || reuse(p, EC_TENSOR_I, &ri) || reuse(p, EC_TENSOR_O, &ro))
-        return overflow(msg, "a reuse factor");
+    if (reuse_all(p, r)) return overflow(msg, "a reuse factor");
+    const int64_t rw = r[EC_TENSOR_W], ri = r[EC_TENSOR_I], ro = r[EC_TENSOR_O];
     input_factors(p, h, w, &fh, &fw);
 
     if (ck_mul(rw, s->size_W, &c->dram_read[EC_TENSOR_W])) return overflow(msg, "DRAM reads of W");
@@ -111,7 +116,7 @@ ec_status ec_closed_form(const ec_shape *s, const ec_memory *m, const ec_plan *p
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
     /* Only the slide factor that input_factors() will pick is needed. */
     unsigned wh = 0, ww = 0;
-    int l = innermost(p, -1);
+    int l = innermost(p, 0xFFu);
     if (p->reuse == EC_REUSE_SLIDE && l >= 0) {
         ec_dim d = p->order[l];
         wh = d == EC_DIM_P ? FP_SLIDE_P : d == EC_DIM_R ? FP_SLIDE_R : 0;

@@ -14,17 +14,6 @@ static const ec_dim policy_orders[3][EC_NDIMS] = {
     {EC_DIM_N, EC_DIM_G, EC_DIM_C, EC_DIM_P, EC_DIM_Q, EC_DIM_R, EC_DIM_S, EC_DIM_K}, /* IS */
 };
 
-/* Section 3: Rel(I) = {N,G,C,P,Q,R,S}, Rel(W) = {G,K,C,R,S}, Rel(O) = {N,G,K,P,Q}. */
-int ec_relevant(ec_tensor tensor, ec_dim dim)
-{
-    static const unsigned char rel[EC_NTENSORS] = {
-        0xFF & ~(1u << EC_DIM_K),
-        (1u << EC_DIM_G) | (1u << EC_DIM_K) | (1u << EC_DIM_C) | (1u << EC_DIM_R) | (1u << EC_DIM_S),
-        (1u << EC_DIM_N) | (1u << EC_DIM_G) | (1u << EC_DIM_K) | (1u << EC_DIM_P) | (1u << EC_DIM_Q),
-    };
-    return (rel[tensor] >> dim) & 1u;
-}
-
 ec_dataflow *ec_dataflow_create(void) { return ec_dataflow_create_with(NULL); }
 
 ec_dataflow *ec_dataflow_create_with(const ec_allocator *allocator)
@@ -44,7 +33,11 @@ const char *ec_dataflow_message(const ec_dataflow *dataflow) { return dataflow ?
 
 void ec_policy_order(const ec_dataflow *d, ec_dim order[EC_NDIMS])
 {
-    const ec_dim *src = d->policy == EC_POLICY_CUSTOM ? d->custom : policy_orders[d->policy];
+    /* The optimal policy's order is known only after the search; until
+     * then it reads as output-stationary's. */
+    const ec_dim *src = d->policy == EC_POLICY_CUSTOM    ? d->custom
+                        : d->policy == EC_POLICY_OPTIMAL ? policy_orders[EC_POLICY_OS]
+                                                         : policy_orders[d->policy];
     memcpy(order, src, sizeof(ec_dim) * EC_NDIMS);
 }
 
@@ -53,7 +46,7 @@ ec_status ec_dataflow_set(ec_dataflow *d, ec_dataflow_param key, int64_t value)
     if (!d) return EC_E_NULL;
     switch (key) {
     case EC_DF_POLICY:
-        if (value < EC_POLICY_OS || value > EC_POLICY_CUSTOM) break;
+        if (value < EC_POLICY_OS || value > EC_POLICY_OPTIMAL) break;
         d->policy = (ec_policy)value;
         return EC_OK;
     case EC_DF_REUSE:

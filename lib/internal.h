@@ -128,8 +128,15 @@ ec_axis ec_shape_axis_w(const ec_shape *shape);
 void ec_policy_order(const ec_dataflow *dataflow, ec_dim order[EC_NDIMS]);
 extern const char ec_dim_letters[EC_NDIMS + 1]; /* "NGKCPQRS" */
 
-/* Relevance of a dimension to a tensor (section 3). */
-int ec_relevant(ec_tensor tensor, ec_dim dim);
+/* Relevance of dimensions to a tensor (section 3), as a bit mask over
+ * ec_dim: Rel(I) = {N,G,C,P,Q,R,S}, Rel(W) = {G,K,C,R,S},
+ * Rel(O) = {N,G,K,P,Q}. Inline: the tiling search asks it millions of times. */
+static inline unsigned ec_rel_mask(ec_tensor tensor)
+{
+    static const unsigned char rel[EC_NTENSORS] = {0xFBu, 0xCEu, 0x37u};
+    return rel[tensor];
+}
+static inline int ec_relevant(ec_tensor tensor, ec_dim dim) { return (ec_rel_mask(tensor) >> dim) & 1u; }
 
 /* tiling.c: check explicit tiles against the extents and choose the
  * automatic ones (section 6). With no automatic tile the capacity is left to

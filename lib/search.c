@@ -27,20 +27,28 @@ static int append(ec_dim *order, int n, unsigned set)
 #define BIT(d) (1u << (d))
 #define ALL 0xFFu
 
+typedef struct candidate {
+    ec_dim order[EC_NDIMS];
+    unsigned needs; /* its signature's run: must all have B_d > 1 */
+} candidate;
+
 /* Representative for `stationary` tensor's run `run` (irrelevant dims of
  * that tensor) with `inner` innermost: the tensor's other irrelevant dims
- * outermost, then its relevant dims, then the run. */
-static void representative(ec_dim order[EC_NDIMS], unsigned irrelevant, unsigned run, ec_dim inner)
+ * outermost, then its relevant dims, then the run. When a run dimension
+ * has one tile, the order has the signature of the smaller run, whose own
+ * representative covers it; so it needs every run dimension active. */
+static void representative(candidate *c, unsigned irrelevant, unsigned run, ec_dim inner)
 {
-    int n = append(order, 0, irrelevant & ~run);
-    n = append(order, n, ALL & ~irrelevant);
-    n = append(order, n, run & ~BIT(inner));
-    order[n] = inner;
+    int n = append(c->order, 0, irrelevant & ~run);
+    n = append(c->order, n, ALL & ~irrelevant);
+    n = append(c->order, n, run & ~BIT(inner));
+    c->order[n] = inner;
+    c->needs = run;
 }
 
 /* Every representative order, the named policies first (so that a named
  * policy wins a tie with an equivalent order). Returns how many. */
-static int candidate_orders(ec_dim orders[][EC_NDIMS])
+static int candidate_orders(candidate *orders)
 {
     static const ec_policy named[3] = {EC_POLICY_OS, EC_POLICY_WS, EC_POLICY_IS};
     int n = 0;
@@ -48,7 +56,8 @@ static int candidate_orders(ec_dim orders[][EC_NDIMS])
         ec_dataflow d;
         memset(&d, 0, sizeof d);
         d.policy = named[i];
-        ec_policy_order(&d, orders[n++]);
+        ec_policy_order(&d, orders[n].order);
+        orders[n++].needs = 0; /* searched whole, so that they win ties */
     }
     /* Weights stationary below a run of N, P, Q; outputs below C, R, S. */
     const unsigned runs[2] = {BIT(EC_DIM_N) | BIT(EC_DIM_P) | BIT(EC_DIM_Q),
@@ -57,24 +66,25 @@ static int candidate_orders(ec_dim orders[][EC_NDIMS])
         for (unsigned run = 1; run <= ALL; run++) {
             if ((run & runs[x]) != run) continue;
             for (int d = 0; d < EC_NDIMS; d++)
-                if (run >> d & 1u) representative(orders[n++], runs[x], run, (ec_dim)d);
+                if (run >> d & 1u) representative(&orders[n++], runs[x], run, (ec_dim)d);
         }
     }
     /* Inputs stationary below K; and G innermost, where no tensor is (G is
      * relevant to all three, so any order ending in G is one signature). */
-    representative(orders[n++], BIT(EC_DIM_K), BIT(EC_DIM_K), EC_DIM_K);
-    representative(orders[n++], BIT(EC_DIM_G), BIT(EC_DIM_G), EC_DIM_G);
+    representative(&orders[n++], BIT(EC_DIM_K), BIT(EC_DIM_K), EC_DIM_K);
+    representative(&orders[n++], BIT(EC_DIM_G), BIT(EC_DIM_G), EC_DIM_G);
     return n;
 }
 
 ec_status ec_search_optimal(ec_tiler *t, ec_plan *plan, char *msg)
 {
-    ec_dim orders[64][EC_NDIMS];
+    candidate orders[32];
     int n = candidate_orders(orders), found = -1;
     ec_score best;
     for (int i = 0; i < n; i++) {
         ec_score sc;
-        if (!ec_tiler_search(t, orders[i], found >= 0 ? &best : NULL, &sc)) continue;
+        if (!ec_tiler_search(t, orders[i].order, orders[i].needs, found >= 0 ? &best : NULL, &sc))
+            continue;
         /* Across orders the tiles are compared in the fixed order N G K C
          * P Q R S; a full tie keeps the earlier order. */
         static const ec_dim canonical[EC_NDIMS] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C,
@@ -85,7 +95,7 @@ ec_status ec_search_optimal(ec_tiler *t, ec_plan *plan, char *msg)
         }
     }
     if (found < 0) return ec_tiler_failure(t, msg);
-    memcpy(plan->order, orders[found], sizeof plan->order);
+    memcpy(plan->order, orders[found].order, sizeof plan->order);
     memcpy(plan->tile, best.tile, sizeof plan->tile);
     return EC_OK;
 }

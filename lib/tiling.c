@@ -8,9 +8,12 @@
  *    non-decreasing in B_N, B_G, B_K and B_C, and capacity is monotone, so
  *    for each choice of three of those tiles only the largest feasible
  *    fourth needs evaluating;
- *  - the cost with B = 1 for the free N, G, K, C bounds every completion of
- *    a spatial choice from below, so a spatial choice whose bound is worse
- *    than the best tiling found is skipped. */
+ *  - the cost with each of B_N, B_G, B_K, B_C at the least any feasible
+ *    tiling can have (its tile at the largest that fits with the other
+ *    three smallest) bounds every completion of a spatial choice from
+ *    below, so a spatial choice whose bound is worse than the best tiling
+ *    found is skipped; so is one whose order-free bound (every reuse factor
+ *    1) is. */
 #include "tiling.h"
 #include "checked.h"
 
@@ -115,29 +118,63 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     for (int i = 0; i < 4; i++)
         if (t->c[chan[i]].n > t->c[chan[last]].n) last = i;
     const ec_cand *lc = &t->c[chan[last]];
-    size_t idx[4] = {0, 0, 0, 0};
+    size_t idx[4] = {0, 0, 0, 0}, lo = lc->n;
+    int walk = 0; /* lo is feasible for a larger tiling: walk down from it */
     for (;;) {
         for (int i = 0; i < 4; i++)
             if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
-        /* Feasibility is monotone in the last tile; candidates descend. */
-        size_t lo = 0, hi = lc->n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            t->plan.tile[chan[last]] = lc->t[mid];
-            if (fits(t, h, w)) hi = mid;
-            else lo = mid + 1;
+        /* The first feasible candidate of the last dimension (feasibility is
+         * monotone in its tile; candidates descend). When only the fastest
+         * index moved, the tiling shrank, so the previous answer is still
+         * feasible and the new one is at or before it. */
+        if (walk) {
+            while (lo > 0) {
+                t->plan.tile[chan[last]] = lc->t[lo - 1];
+                if (!fits(t, h, w)) break;
+                lo--;
+            }
+        } else {
+            size_t hi = lc->n;
+            lo = 0;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                t->plan.tile[chan[last]] = lc->t[mid];
+                if (fits(t, h, w)) hi = mid;
+                else lo = mid + 1;
+            }
         }
         if (lo < lc->n) {
             t->plan.tile[chan[last]] = lc->t[lo];
             consider(t, h, w);
         }
-        int i = 0;
+        int i = 0, first = 1;
         for (; i < 4; i++) {
             if (i == last) continue;
             if (++idx[i] < t->c[chan[i]].n) break;
             idx[i] = 0;
+            first = 0;
         }
         if (i == 4) return;
+        walk = first && lo < lc->n;
+    }
+}
+
+/* Fills chan_max[k] (see tiling.h) for the spatial choice set in the plan. */
+static void channel_maxima(ec_tiler *t, size_t k, const ec_pair *h, const ec_pair *w)
+{
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        size_t lo = 0, hi = c->n;
+        set_chan(t, 1);
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            t->plan.tile[chan[i]] = c->t[mid];
+            if (fits(t, h, w)) hi = mid;
+            else lo = mid + 1;
+        }
+        /* The spatial choice fits with every channel tile smallest, so the
+         * smallest candidate at least is feasible. */
+        t->chan_max[k][i] = c->t[lo < c->n ? lo : c->n - 1];
     }
 }
 
@@ -165,12 +202,72 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
 void ec_tiler_free(ec_tiler *t)
 {
     ec_free(t->al, t->bound);
+    ec_free(t->al, t->rank);
+    ec_free(t->al, t->chan_max);
+    t->rank = NULL;
+    t->chan_max = NULL;
     ec_free(t->al, t->hp);
     ec_free(t->al, t->wp);
     ec_free(t->al, t->store);
     t->bound = NULL;
     t->hp = t->wp = NULL;
     t->store = NULL;
+}
+
+/* A bound for every order at once: each reuse factor is at least 1 and the
+ * input factor at least the smallest of its variants, so the counts below
+ * are at most those of any tiling and order extending the spatial choice
+ * (and floating-point pricing is monotone). */
+static double order_free_bound(ec_tiler *t, const ec_pair *h, const ec_pair *w)
+{
+    const ec_shape *s = t->shape;
+    ec_counts c;
+    int64_t fh = h->sums.sum, fw = w->sums.sum, v;
+    if (h->sums.slide_p < fh) fh = h->sums.slide_p;
+    if (h->sums.slide_r < fh) fh = h->sums.slide_r;
+    if (w->sums.slide_p < fw) fw = w->sums.slide_p;
+    if (w->sums.slide_r < fw) fw = w->sums.slide_r;
+    memset(&c, 0, sizeof c);
+    if (ck_mul(s->N * s->G * s->Cg, fh, &v) || ck_mul(v, fw, &v)) return INFINITY;
+    c.dram_read[EC_TENSOR_I] = c.buf_write[EC_TENSOR_I] = v;
+    c.dram_read[EC_TENSOR_W] = c.buf_write[EC_TENSOR_W] = s->size_W;
+    c.dram_write[EC_TENSOR_O] = s->size_O;
+    c.buf_write[EC_TENSOR_O] = s->macs;
+    c.buf_read[EC_TENSOR_I] = c.buf_read[EC_TENSOR_W] = s->macs;
+    c.buf_read[EC_TENSOR_O] = s->macs - s->size_O;
+    c.macs = s->macs;
+    return ec_energy_total(t->memory, &c);
+}
+
+/* Sorts rank[0..n) by bound, ties by index (a stable, total order). */
+static void sort_rank(size_t *rank, size_t n, const double *bound)
+{
+    /* Shell sort: no allocation, no comparator context, O(n^1.3) here. */
+    static const size_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
+    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
+        for (size_t i = gaps[g]; i < n; i++) {
+            size_t v = rank[i], j = i;
+            for (; j >= gaps[g]; j -= gaps[g]) {
+                size_t u = rank[j - gaps[g]];
+                if (bound[u] < bound[v] || (bound[u] == bound[v] && u < v)) break;
+                rank[j] = u;
+            }
+            rank[j] = v;
+        }
+    }
+}
+
+static void order_free_bounds(ec_tiler *t)
+{
+    t->nrank = 0;
+    for (size_t k = 0; k < t->nh * t->nw; k++) {
+        const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
+        set_spatial(t, h, w);
+        set_chan(t, 1);
+        t->bound[k] = fits(t, h, w) ? order_free_bound(t, h, w) : NAN;
+        if (!isnan(t->bound[k])) t->rank[t->nrank++] = k;
+    }
+    sort_rank(t->rank, t->nrank, t->bound);
 }
 
 ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *memory,
@@ -208,49 +305,62 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     if (!st) st = make_pairs(t, &aw, &t->c[EC_DIM_Q], &t->c[EC_DIM_S], &t->wp, &t->nw);
     if (!st && t->nh && t->nw > MAX_CANDIDATES / t->nh) st = EC_E_LIMIT;
     if (!st && !(t->bound = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->bound))) st = EC_E_NOMEM;
+    if (!st && !(t->rank = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->rank))) st = EC_E_NOMEM;
+    if (!st && !(t->chan_max = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->chan_max))) st = EC_E_NOMEM;
     if (st == EC_E_NOMEM) goto nomem;
     if (st) {
         ec_msg(msg, "automatic tiling: more than 2^20 spatial tilings to search; set some "
                     "tiles explicitly");
         ec_tiler_free(t);
+        return st;
     }
-    return st;
+    order_free_bounds(t);
+    return EC_OK;
 nomem:
     ec_msg(msg, "automatic tiling: out of memory");
     ec_tiler_free(t);
     return EC_E_NOMEM;
 }
 
-int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], const ec_score *incumbent,
-                    ec_score *out)
+/* Dimensions with a single tile in every tiling of spatial choice k. */
+static unsigned single_tile(const ec_tiler *t, size_t k)
 {
-    const size_t n = t->nh * t->nw;
+    const ec_shape *s = t->shape;
+    const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
+    unsigned m = (h->tp == s->P ? 1u << EC_DIM_P : 0) | (h->tr == s->R ? 1u << EC_DIM_R : 0) |
+                 (w->tp == s->Q ? 1u << EC_DIM_Q : 0) | (w->tr == s->S ? 1u << EC_DIM_S : 0);
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        if (c->n == 1 && c->t[0] == s->extent[chan[i]]) m |= 1u << chan[i];
+    }
+    return m;
+}
+
+int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], unsigned needs,
+                    const ec_score *incumbent, ec_score *out)
+{
     memcpy(t->plan.order, order, sizeof t->plan.order);
     t->have_best = 0;
-    /* Lower bound of each spatial choice; NAN marks one that cannot fit even
-     * with the smallest channel tiles. */
-    size_t start = 0;
-    for (size_t k = 0; k < n; k++) {
+    /* By increasing order-free bound, until it exceeds the best energy found
+     * so far (here or the incumbent); each choice is then checked against
+     * this order's own bound (channel tiles whole) before it is explored. */
+    for (size_t i = 0; i < t->nrank; i++) {
+        size_t k = t->rank[i];
+        double best = incumbent ? incumbent->energy : INFINITY;
+        if (t->have_best && t->best.energy < best) best = t->best.energy;
+        if (t->bound[k] > best) break;
+        if (needs & single_tile(t, k)) continue;
         const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
         ec_score lb;
         set_spatial(t, h, w);
-        set_chan(t, 1);
-        t->bound[k] = NAN;
-        if (!fits(t, h, w)) continue;
-        set_chan(t, 0);
-        if (!evaluate(t, h, w, &lb)) continue;
-        t->bound[k] = lb.energy;
-        if (isnan(t->bound[start]) || lb.energy < t->bound[start]) start = k;
-    }
-    /* The most promising choice first gives a good incumbent; then every
-     * choice whose bound does not exceed the best energy so far. */
-    for (size_t i = 0; i <= n; i++) {
-        size_t k = i == 0 ? start : i - 1;
-        if (k >= n || isnan(t->bound[k]) || (i > 0 && k == start)) continue;
-        if (t->have_best && t->bound[k] > t->best.energy) continue;
-        if (incumbent && t->bound[k] > incumbent->energy) continue;
-        set_spatial(t, &t->hp[k / t->nw], &t->wp[k % t->nw]);
-        explore(t, &t->hp[k / t->nw], &t->wp[k % t->nw]);
+        if (!t->chan_max[k][0]) channel_maxima(t, k, h, w);
+        for (int c = 0; c < 4; c++) t->plan.tile[chan[c]] = t->chan_max[k][c];
+        if (!evaluate(t, h, w, &lb)) {
+            t->overflowed = 1; /* smaller channel tiles can only count more */
+            continue;
+        }
+        if (lb.energy > best) continue;
+        explore(t, h, w);
     }
     if (t->have_best) *out = t->best;
     return t->have_best;
@@ -308,7 +418,7 @@ ec_status ec_plan_resolve(const ec_shape *shape, const ec_memory *memory,
     if (st) return st;
     if (plan->policy == EC_POLICY_OPTIMAL) {
         st = ec_search_optimal(&t, plan, msg);
-    } else if (ec_tiler_search(&t, plan->order, NULL, &best)) {
+    } else if (ec_tiler_search(&t, plan->order, 0, NULL, &best)) {
         memcpy(plan->tile, best.tile, sizeof plan->tile);
     } else {
         st = ec_tiler_failure(&t, msg);

@@ -36,7 +36,18 @@ typedef struct ec_tiler {
     ec_cand c[EC_NDIMS];
     ec_pair *hp, *wp; /* spatial choices of the row and the column axis */
     size_t nh, nw;
-    double *bound; /* per spatial choice, for the order being searched */
+    /* Per spatial choice, independent of the order: a lower bound on the
+     * energy of every tiling and order that extends it (NAN if it cannot
+     * fit even with the smallest channel tiles), and the smallest of them. */
+    double *bound;
+    /* The spatial choices that can fit, by increasing bound: a search stops
+     * at the first whose bound exceeds the best energy found. */
+    size_t *rank, nrank;
+    /* Per spatial choice, filled when first needed: the largest feasible
+     * tile of each of N, G, K, C with the other three at their smallest
+     * (0 = not yet computed). No feasible tiling has a larger one, so these
+     * bound every B_d from below. */
+    int64_t (*chan_max)[4];
     int64_t *store;
     /* search state */
     int have_best, overflowed;
@@ -49,10 +60,14 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
                         const ec_plan *plan, const ec_allocator *al, char *msg);
 
 /* Best tiling for `order`. With `incumbent` non-NULL, spatial choices whose
- * bound exceeds its energy are skipped (their tilings cannot win). Returns
- * 1 with *out filled if some tiling fits and evaluates, else 0. */
-int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], const ec_score *incumbent,
-                    ec_score *out);
+ * bound exceeds its energy are skipped (their tilings cannot win). Spatial
+ * choices in which some dimension of `needs` (a mask over ec_dim) has one
+ * tile whatever the channel tiles are skipped too: the optimal search uses
+ * it for orders whose cost signature needs those dimensions active (another
+ * candidate order has the signature they then reduce to). Returns 1 with
+ * *out filled if some tiling fits and evaluates, else 0. */
+int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], unsigned needs,
+                    const ec_score *incumbent, ec_score *out);
 
 /* Why nothing fits, for the message: EC_E_OVERFLOW or EC_E_CAPACITY. */
 ec_status ec_tiler_failure(ec_tiler *t, char *msg);
