@@ -513,7 +513,8 @@ EC_API ec_status ec_lower_bound(const ec_layer *layer, const ec_memory *memory, 
 
 /**
  * A figure of the lower bound, after ec_lower_bound() or a successful
- * ec_evaluate() / ec_count() (every evaluation computes the bound too).
+ * ec_evaluate() / ec_count() (computed on request from the layer and memory
+ * of that evaluation, so it costs the evaluation nothing).
  * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY; ::EC_E_NOT_EVALUATED; the
  *         bound's own status (::EC_E_LIMIT) if it alone could not be computed.
  */

@@ -39,16 +39,13 @@ static void report_partition(ec_result *r, const ec_shape *s, const ec_memory *m
     }
 }
 
-/* The bound and the asymptotic figures beside a result; their failure
- * (a documented limit) leaves the evaluation itself standing. */
-static void attach_bound(ec_result *r, const ec_shape *s, const ec_memory *m, ec_policy policy)
+/* What the bound and the asymptotic figures are computed from when asked;
+ * their failure (a documented limit) leaves the evaluation standing. */
+static void attach_bound(ec_result *r, const ec_shape *s, const ec_memory *m)
 {
-    char msg[EC_MSG_LEN];
-    r->bound_status = ec_bound_compute(s, m, &r->bound, msg);
-    if (r->bound_status != EC_OK) r->asym_status = r->bound_status;
-    else if (policy == EC_POLICY_OS || policy == EC_POLICY_WS || policy == EC_POLICY_IS)
-        r->asym_status = ec_asymptotic_compute(s, m, policy, &r->bound, r->asym);
-    else r->asym_status = EC_E_UNAVAILABLE;
+    r->has_bound = 1;
+    r->shape = *s;
+    r->memory = *m;
 }
 
 static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
@@ -66,7 +63,7 @@ static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_da
     if (st != EC_OK) return ec_result_fail(result, st, msg);
     ec_result_store(result, memory, &plan, &counts);
     report_partition(result, &shape, memory, &plan);
-    attach_bound(result, &shape, memory, plan.policy);
+    attach_bound(result, &shape, memory);
     return EC_OK;
 }
 
@@ -93,8 +90,7 @@ ec_status ec_lower_bound(const ec_layer *layer, const ec_memory *memory, ec_resu
     if (st == EC_OK) st = ec_bound_compute(&shape, memory, &b, msg);
     if (st != EC_OK) return ec_result_fail(result, st, msg);
     ec_result_fail(result, EC_E_NOT_EVALUATED, ""); /* no counts */
-    result->bound = b;
-    result->bound_status = EC_OK;
+    attach_bound(result, &shape, memory);
     return EC_OK;
 }
 

@@ -51,6 +51,15 @@ typedef struct ec_counts {
 
 #define EC_NPARTS 7
 
+/* A validated layer (section 1): every quantity below is known to fit. */
+typedef struct ec_shape {
+    int64_t N, C, K, G, H, W, R, S;
+    int64_t sh, sw, dh, dw, pt, pb, pl, pr;
+    int64_t Cg, Kg, P, Q;
+    int64_t extent[EC_NDIMS]; /* N G Kg Cg P Q R S, indexed by ec_dim */
+    int64_t size_I, size_W, size_O, macs;
+} ec_shape;
+
 /* Section 7's lower bound (bound.c). */
 typedef struct ec_bound_parts {
     int64_t I_used;    /* input elements read by at least one MAC */
@@ -66,9 +75,12 @@ typedef struct ec_bound_parts {
 struct ec_result {
     ec_allocator al;
     int valid; /* the counts are those of a successful evaluation */
-    ec_status bound_status, asym_status; /* EC_OK when each is available */
-    ec_bound_parts bound;
-    double asym[3]; /* DRAM reads, DRAM writes, energy of section 8's formula */
+    /* After a successful evaluation or ec_lower_bound: the layer and the
+     * memory it was for, from which the bound and the asymptotic figures
+     * are computed when asked (so an evaluation does not pay for them). */
+    int has_bound;
+    ec_shape shape;
+    ec_memory memory;
     int64_t partition[EC_NTENSORS];
     ec_counts counts;
     double energy[EC_NPARTS]; /* indexed by ec_energy_part */
@@ -79,14 +91,6 @@ struct ec_result {
     char msg[EC_MSG_LEN];
 };
 
-/* A validated layer (section 1): every quantity below is known to fit. */
-typedef struct ec_shape {
-    int64_t N, C, K, G, H, W, R, S;
-    int64_t sh, sw, dh, dw, pt, pb, pl, pr;
-    int64_t Cg, Kg, P, Q;
-    int64_t extent[EC_NDIMS]; /* N G Kg Cg P Q R S, indexed by ec_dim */
-    int64_t size_I, size_W, size_O, macs;
-} ec_shape;
 
 /* One spatial axis of the convolution: outputs p in [0, P) read input rows
  * p*stride + r*dilation - pad for r in [0, R), kept where they are in [0, H). */

@@ -1,6 +1,6 @@
 /* The result handle: counts of one evaluation, their energies (MODEL.md
  * section 3, "Energy"), and the dataflow actually used. */
-#include "internal.h"
+#include "bound.h"
 
 #include <string.h>
 
@@ -8,9 +8,7 @@ ec_result *ec_result_create(void) { return ec_result_create_with(NULL); }
 
 ec_result *ec_result_create_with(const ec_allocator *allocator)
 {
-    ec_result *r = ec_handle_create(allocator, sizeof(ec_result));
-    if (r) r->bound_status = r->asym_status = EC_E_NOT_EVALUATED;
-    return r;
+    return ec_handle_create(allocator, sizeof(ec_result));
 }
 
 void ec_result_destroy(ec_result *result) { ec_handle_destroy(result); }
@@ -62,7 +60,7 @@ ec_status ec_result_store(ec_result *r, const ec_memory *memory, const ec_plan *
 ec_status ec_result_fail(ec_result *r, ec_status status, const char *msg)
 {
     r->valid = 0;
-    r->bound_status = r->asym_status = EC_E_NOT_EVALUATED;
+    r->has_bound = 0;
     ec_msg(r->msg, "%s", msg);
     return status;
 }
@@ -138,11 +136,22 @@ ec_status ec_result_tile(const ec_result *r, ec_dim dim, int64_t *tile, int *aut
     return EC_OK;
 }
 
+/* The bound of the result's layer and memory (section 7), computed anew:
+ * pure, so the getters stay const and thread-safe. */
+static ec_status bound_of(const ec_result *r, ec_bound_parts *b)
+{
+    char msg[EC_MSG_LEN];
+    if (!r->has_bound) return EC_E_NOT_EVALUATED;
+    return ec_bound_compute(&r->shape, &r->memory, b, msg);
+}
+
 ec_status ec_result_bound(const ec_result *r, ec_bound_field field, int64_t *value)
 {
     if (!r || !value) return EC_E_NULL;
-    if (r->bound_status != EC_OK) return r->bound_status;
-    const ec_bound_parts *b = &r->bound;
+    if ((unsigned)field > EC_BOUND_TRANSFERS) return EC_E_KEY;
+    ec_bound_parts bp, *b = &bp;
+    ec_status st = bound_of(r, b);
+    if (st) return st;
     switch (field) {
     case EC_BOUND_I_USED: *value = b->I_used; return EC_OK;
     case EC_BOUND_W_USED: *value = b->W_used; return EC_OK;
@@ -158,8 +167,10 @@ ec_status ec_result_bound(const ec_result *r, ec_bound_field field, int64_t *val
 ec_status ec_result_bound_energy(const ec_result *r, double *energy)
 {
     if (!r || !energy) return EC_E_NULL;
-    if (r->bound_status != EC_OK) return r->bound_status;
-    *energy = r->bound.energy;
+    ec_bound_parts b;
+    ec_status st = bound_of(r, &b);
+    if (st) return st;
+    *energy = b.energy;
     return EC_OK;
 }
 
@@ -167,13 +178,15 @@ ec_status ec_result_gap(const ec_result *r, double *dram_ratio, double *energy_r
 {
     if (!r) return EC_E_NULL;
     if (!r->valid) return EC_E_NOT_EVALUATED;
-    if (r->bound_status != EC_OK) return r->bound_status;
+    ec_bound_parts b;
+    ec_status st = bound_of(r, &b);
+    if (st) return st;
     int64_t dram;
     ec_result_get(r, EC_RESULT_DRAM_TOTAL, &dram);
     /* T >= |O| >= 1; the energy bound is 0 only when every price is. */
-    if (dram_ratio) *dram_ratio = (double)dram / (double)r->bound.T;
+    if (dram_ratio) *dram_ratio = (double)dram / (double)b.T;
     if (energy_ratio) {
-        double e = r->energy[EC_PART_TOTAL], lb = r->bound.energy;
+        double e = r->energy[EC_PART_TOTAL], lb = b.energy;
         *energy_ratio = lb > 0 ? e / lb : 1.0;
     }
     return EC_OK;
@@ -183,9 +196,16 @@ ec_status ec_result_asymptotic(const ec_result *r, double *dram_reads, double *d
                                double *energy)
 {
     if (!r) return EC_E_NULL;
-    if (r->asym_status != EC_OK) return r->asym_status;
-    if (dram_reads) *dram_reads = r->asym[0];
-    if (dram_writes) *dram_writes = r->asym[1];
-    if (energy) *energy = r->asym[2];
+    if (!r->valid) return EC_E_NOT_EVALUATED;
+    if (r->policy != EC_POLICY_OS && r->policy != EC_POLICY_WS && r->policy != EC_POLICY_IS)
+        return EC_E_UNAVAILABLE;
+    ec_bound_parts b;
+    double out[3];
+    ec_status st = bound_of(r, &b);
+    if (st == EC_OK) st = ec_asymptotic_compute(&r->shape, &r->memory, r->policy, &b, out);
+    if (st) return st;
+    if (dram_reads) *dram_reads = out[0];
+    if (dram_writes) *dram_writes = out[1];
+    if (energy) *energy = out[2];
     return EC_OK;
 }

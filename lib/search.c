@@ -81,6 +81,7 @@ ec_status ec_search_optimal(ec_tiler *t, ec_plan *plan, char *msg)
     candidate orders[32];
     int n = candidate_orders(orders), found = -1;
     ec_score best;
+    ec_tiler_cache(t);
     for (int i = 0; i < n; i++) {
         ec_score sc;
         if (!ec_tiler_search(t, orders[i].order, orders[i].needs, found >= 0 ? &best : NULL, &sc))

@@ -70,11 +70,21 @@ static int evaluate(ec_tiler *t, const ec_pair *h, const ec_pair *w, ec_score *o
     return 1;
 }
 
+/* cf_capacity() and ec_memory_fits() inlined: the search's innermost
+ * question. Each cap is at most its tensor's size, so no product wraps. */
 static int fits(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
-    int64_t cap[EC_NTENSORS];
-    cf_capacity(&t->plan, &h->sums, &w->sums, cap);
-    return ec_memory_fits(t->memory, cap, NULL) == EC_OK;
+    const int64_t *tl = t->plan.tile;
+    int64_t ng = tl[EC_DIM_N] * tl[EC_DIM_G];
+    int64_t cap_i = ng * tl[EC_DIM_C] * h->sums.max * w->sums.max;
+    int64_t cap_w = tl[EC_DIM_G] * tl[EC_DIM_K] * tl[EC_DIM_C] * h->tr * w->tr;
+    int64_t cap_o = ng * tl[EC_DIM_K] * h->tp * w->tp;
+    const ec_memory *m = t->memory;
+    if (t->partitioned)
+        return cap_i <= m->partition[EC_TENSOR_I] && cap_w <= m->partition[EC_TENSOR_W] &&
+               cap_o <= m->partition[EC_TENSOR_O];
+    int64_t M = m->capacity;
+    return cap_i <= M && cap_w <= M - cap_i && cap_o <= M - cap_i - cap_w;
 }
 
 static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
@@ -118,7 +128,7 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     for (int i = 0; i < 4; i++)
         if (t->c[chan[i]].n > t->c[chan[last]].n) last = i;
     const ec_cand *lc = &t->c[chan[last]];
-    size_t idx[4] = {0, 0, 0, 0}, lo = lc->n;
+    size_t idx[4] = {0, 0, 0, 0}, lo = lc->n, prev_lo = lc->n;
     int walk = 0; /* lo is feasible for a larger tiling: walk down from it */
     for (;;) {
         for (int i = 0; i < 4; i++)
@@ -143,10 +153,14 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
                 else lo = mid + 1;
             }
         }
-        if (lo < lc->n) {
+        /* When only the fastest index moved and the last tile could not grow,
+         * this tiling is the previous one with one tile smaller: no better,
+         * and it loses the tie-break to larger tiles. */
+        if (lo < lc->n && !(walk && lo == prev_lo)) {
             t->plan.tile[chan[last]] = lc->t[lo];
             consider(t, h, w);
         }
+        prev_lo = lo;
         int i = 0, first = 1;
         for (; i < 4; i++) {
             if (i == last) continue;
@@ -159,8 +173,9 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     }
 }
 
-/* Fills chan_max[k] (see tiling.h) for the spatial choice set in the plan. */
-static void channel_maxima(ec_tiler *t, size_t k, const ec_pair *h, const ec_pair *w)
+/* The largest feasible tile of each of N, G, K, C with the other three at
+ * their smallest, for the spatial choice set in the plan (see tiling.h). */
+static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, int64_t out[4])
 {
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
@@ -174,61 +189,88 @@ static void channel_maxima(ec_tiler *t, size_t k, const ec_pair *h, const ec_pai
         }
         /* The spatial choice fits with every channel tile smallest, so the
          * smallest candidate at least is feasible. */
-        t->chan_max[k][i] = c->t[lo < c->n ? lo : c->n - 1];
+        out[i] = c->t[lo < c->n ? lo : c->n - 1];
     }
 }
 
+static int64_t least_factor(const fp_sums *s)
+{
+    int64_t f = s->sum;
+    if (s->slide_p < f) f = s->slide_p;
+    if (s->slide_r < f) f = s->slide_r;
+    return f;
+}
+
 static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, const ec_cand *cr,
-                            ec_pair **out, size_t *n)
+                            ec_pair **out, size_t **sorted, size_t *n)
 {
     if (cp->n > MAX_CANDIDATES / cr->n) return EC_E_LIMIT;
     ec_pair *v = ec_calloc(t->al, cp->n * cr->n, sizeof *v);
-    if (!v) return EC_E_NOMEM;
+    size_t *idx = ec_calloc(t->al, cp->n * cr->n, sizeof *idx);
+    if (!v || !idx) {
+        ec_free(t->al, v);
+        ec_free(t->al, idx);
+        return EC_E_NOMEM;
+    }
     size_t k = 0;
     for (size_t i = 0; i < cp->n; i++) {
         for (size_t j = 0; j < cr->n; j++) {
             v[k].tp = cp->t[i];
             v[k].tr = cr->t[j];
             /* A footprint sum that overflows rules the pair out. */
-            if (fp_axis_sums(a, t->plan.footprint, v[k].tp, v[k].tr, FP_ALL, &v[k].sums) == EC_OK)
+            if (fp_axis_sums(a, t->plan.footprint, v[k].tp, v[k].tr, FP_ALL, &v[k].sums) == EC_OK) {
+                v[k].least = least_factor(&v[k].sums);
                 k++;
+            }
         }
     }
+    /* Insertion into idx by increasing least, ties by index: an axis has a
+     * few hundred pairs at most in practice. */
+    for (size_t i = 0; i < k; i++) {
+        size_t j = i;
+        for (; j > 0 && v[idx[j - 1]].least > v[i].least; j--) idx[j] = idx[j - 1];
+        idx[j] = i;
+    }
     *out = v;
+    *sorted = idx;
     *n = k;
     return EC_OK;
 }
 
 void ec_tiler_free(ec_tiler *t)
 {
-    ec_free(t->al, t->bound);
-    ec_free(t->al, t->rank);
     ec_free(t->al, t->chan_max);
-    t->rank = NULL;
-    t->chan_max = NULL;
+    ec_free(t->al, t->seq);
+    ec_free(t->al, t->heap);
+    ec_free(t->al, t->hs);
+    ec_free(t->al, t->ws);
     ec_free(t->al, t->hp);
     ec_free(t->al, t->wp);
     ec_free(t->al, t->store);
-    t->bound = NULL;
+    t->chan_max = NULL;
+    t->seq = NULL;
+    t->heap = NULL;
+    t->hs = t->ws = NULL;
     t->hp = t->wp = NULL;
     t->store = NULL;
 }
 
+void ec_tiler_cache(ec_tiler *t)
+{
+    if (!t->chan_max) t->chan_max = ec_calloc(t->al, t->nh * t->nw + 1, sizeof *t->chan_max);
+}
+
 /* A bound for every order at once: each reuse factor is at least 1 and the
- * input factor at least the smallest of its variants, so the counts below
+ * input factor at least the least of its variants, so the counts below
  * are at most those of any tiling and order extending the spatial choice
- * (and floating-point pricing is monotone). */
-static double order_free_bound(ec_tiler *t, const ec_pair *h, const ec_pair *w)
+ * (and floating-point pricing is monotone). `key` is least_h * least_w. */
+static double order_free_bound(ec_tiler *t, int64_t key)
 {
     const ec_shape *s = t->shape;
     ec_counts c;
-    int64_t fh = h->sums.sum, fw = w->sums.sum, v;
-    if (h->sums.slide_p < fh) fh = h->sums.slide_p;
-    if (h->sums.slide_r < fh) fh = h->sums.slide_r;
-    if (w->sums.slide_p < fw) fw = w->sums.slide_p;
-    if (w->sums.slide_r < fw) fw = w->sums.slide_r;
+    int64_t v;
     memset(&c, 0, sizeof c);
-    if (ck_mul(s->N * s->G * s->Cg, fh, &v) || ck_mul(v, fw, &v)) return INFINITY;
+    if (key == INT64_MAX || ck_mul(s->N * s->G * s->Cg, key, &v)) return INFINITY;
     c.dram_read[EC_TENSOR_I] = c.buf_write[EC_TENSOR_I] = v;
     c.dram_read[EC_TENSOR_W] = c.buf_write[EC_TENSOR_W] = s->size_W;
     c.dram_write[EC_TENSOR_O] = s->size_O;
@@ -239,35 +281,42 @@ static double order_free_bound(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     return ec_energy_total(t->memory, &c);
 }
 
-/* Sorts rank[0..n) by bound, ties by index (a stable, total order). */
-static void sort_rank(size_t *rank, size_t n, const double *bound)
+/* The binary min-heap of the merge, ordered by key, then row, then column. */
+static int merge_less(const ec_merge *a, const ec_merge *b)
 {
-    /* Shell sort: no allocation, no comparator context, O(n^1.3) here. */
-    static const size_t gaps[] = {701, 301, 132, 57, 23, 10, 4, 1};
-    for (size_t g = 0; g < sizeof gaps / sizeof gaps[0]; g++) {
-        for (size_t i = gaps[g]; i < n; i++) {
-            size_t v = rank[i], j = i;
-            for (; j >= gaps[g]; j -= gaps[g]) {
-                size_t u = rank[j - gaps[g]];
-                if (bound[u] < bound[v] || (bound[u] == bound[v] && u < v)) break;
-                rank[j] = u;
-            }
-            rank[j] = v;
-        }
-    }
+    if (a->key != b->key) return a->key < b->key;
+    return a->i != b->i ? a->i < b->i : a->j < b->j;
 }
 
-static void order_free_bounds(ec_tiler *t)
+static void heap_push(ec_merge *h, size_t *n, ec_merge e)
 {
-    t->nrank = 0;
-    for (size_t k = 0; k < t->nh * t->nw; k++) {
-        const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
-        set_spatial(t, h, w);
-        set_chan(t, 1);
-        t->bound[k] = fits(t, h, w) ? order_free_bound(t, h, w) : NAN;
-        if (!isnan(t->bound[k])) t->rank[t->nrank++] = k;
+    size_t i = (*n)++;
+    for (; i > 0 && merge_less(&e, &h[(i - 1) / 2]); i = (i - 1) / 2) h[i] = h[(i - 1) / 2];
+    h[i] = e;
+}
+
+static ec_merge heap_pop(ec_merge *h, size_t *n)
+{
+    ec_merge top = h[0], last = h[--*n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n) break;
+        if (c + 1 < *n && merge_less(&h[c + 1], &h[c])) c++;
+        if (!merge_less(&h[c], &last)) break;
+        h[i] = h[c];
+        i = c;
     }
-    sort_rank(t->rank, t->nrank, t->bound);
+    if (*n) h[i] = last;
+    return top;
+}
+
+static ec_merge merge_entry(const ec_tiler *t, size_t i, size_t j)
+{
+    ec_merge e = {INT64_MAX, i, j};
+    int64_t key;
+    if (!ck_mul(t->hp[t->hs[i]].least, t->wp[t->ws[j]].least, &key)) e.key = key;
+    return e;
 }
 
 ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *memory,
@@ -277,6 +326,7 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     t->al = al;
     t->shape = shape;
     t->memory = memory;
+    t->partitioned = ec_memory_partitioned(memory);
     t->plan = *plan;
     size_t total = 0;
     for (int d = 0; d < EC_NDIMS; d++) {
@@ -301,21 +351,19 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
         next += t->c[d].n;
     }
     ec_axis ah = ec_shape_axis_h(shape), aw = ec_shape_axis_w(shape);
-    ec_status st = make_pairs(t, &ah, &t->c[EC_DIM_P], &t->c[EC_DIM_R], &t->hp, &t->nh);
-    if (!st) st = make_pairs(t, &aw, &t->c[EC_DIM_Q], &t->c[EC_DIM_S], &t->wp, &t->nw);
+    ec_status st = make_pairs(t, &ah, &t->c[EC_DIM_P], &t->c[EC_DIM_R], &t->hp, &t->hs, &t->nh);
+    if (!st) st = make_pairs(t, &aw, &t->c[EC_DIM_Q], &t->c[EC_DIM_S], &t->wp, &t->ws, &t->nw);
     if (!st && t->nh && t->nw > MAX_CANDIDATES / t->nh) st = EC_E_LIMIT;
-    if (!st && !(t->bound = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->bound))) st = EC_E_NOMEM;
-    if (!st && !(t->rank = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->rank))) st = EC_E_NOMEM;
-    if (!st && !(t->chan_max = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->chan_max))) st = EC_E_NOMEM;
+    if (!st && !(t->heap = ec_calloc(al, t->nh + 1, sizeof *t->heap))) st = EC_E_NOMEM;
+    if (!st && !(t->seq = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->seq))) st = EC_E_NOMEM;
     if (st == EC_E_NOMEM) goto nomem;
+    for (size_t i = 0; !st && i < t->nh && t->nw; i++) heap_push(t->heap, &t->nheap, merge_entry(t, i, 0));
     if (st) {
         ec_msg(msg, "automatic tiling: more than 2^20 spatial tilings to search; set some "
                     "tiles explicitly");
         ec_tiler_free(t);
-        return st;
     }
-    order_free_bounds(t);
-    return EC_OK;
+    return st;
 nomem:
     ec_msg(msg, "automatic tiling: out of memory");
     ec_tiler_free(t);
@@ -336,25 +384,47 @@ static unsigned single_tile(const ec_tiler *t, size_t k)
     return m;
 }
 
+/* Merges on to the next spatial choice that fits with the smallest channel
+ * tiles and appends it to seq; 0 when there is none. */
+static int next_feasible(ec_tiler *t)
+{
+    while (t->nheap) {
+        ec_merge e = heap_pop(t->heap, &t->nheap);
+        if (e.j + 1 < t->nw) heap_push(t->heap, &t->nheap, merge_entry(t, e.i, e.j + 1));
+        const ec_pair *h = &t->hp[t->hs[e.i]], *w = &t->wp[t->ws[e.j]];
+        set_spatial(t, h, w);
+        set_chan(t, 1);
+        if (!fits(t, h, w)) continue;
+        t->seq[t->nseq].k = t->hs[e.i] * t->nw + t->ws[e.j];
+        t->seq[t->nseq].bound = order_free_bound(t, e.key);
+        t->nseq++;
+        return 1;
+    }
+    return 0;
+}
+
 int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], unsigned needs,
                     const ec_score *incumbent, ec_score *out)
 {
     memcpy(t->plan.order, order, sizeof t->plan.order);
     t->have_best = 0;
-    /* By increasing order-free bound, until it exceeds the best energy found
-     * so far (here or the incumbent); each choice is then checked against
-     * this order's own bound (channel tiles whole) before it is explored. */
-    for (size_t i = 0; i < t->nrank; i++) {
-        size_t k = t->rank[i];
+    /* Spatial choices by increasing order-free bound, until it exceeds the
+     * best energy found so far (here or the incumbent); each is then checked
+     * against this order's own bound (each channel tile at the largest any
+     * feasible tiling can have) before it is explored. */
+    for (size_t pos = 0;; pos++) {
+        if (pos == t->nseq && !next_feasible(t)) break;
+        size_t k = t->seq[pos].k;
         double best = incumbent ? incumbent->energy : INFINITY;
         if (t->have_best && t->best.energy < best) best = t->best.energy;
-        if (t->bound[k] > best) break;
+        if (t->seq[pos].bound > best) break;
         if (needs & single_tile(t, k)) continue;
         const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
-        ec_score lb;
         set_spatial(t, h, w);
-        if (!t->chan_max[k][0]) channel_maxima(t, k, h, w);
-        for (int c = 0; c < 4; c++) t->plan.tile[chan[c]] = t->chan_max[k][c];
+        int64_t local[4], *cm = t->chan_max ? t->chan_max[k] : local;
+        if (!t->chan_max || !cm[0]) channel_maxima(t, h, w, cm);
+        for (int c = 0; c < 4; c++) t->plan.tile[chan[c]] = cm[c];
+        ec_score lb;
         if (!evaluate(t, h, w, &lb)) {
             t->overflowed = 1; /* smaller channel tiles can only count more */
             continue;

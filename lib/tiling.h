@@ -18,7 +18,15 @@ typedef struct ec_cand {
 typedef struct ec_pair {
     int64_t tp, tr; /* (t_P, t_R) or (t_Q, t_S) */
     fp_sums sums;
+    int64_t least; /* the smallest input factor any order can give: min of sums */
 } ec_pair;
+
+/* One row of the merge that visits spatial choices by increasing
+ * least_h * least_w: row i of hs with its next column j of ws. */
+typedef struct ec_merge {
+    int64_t key;
+    size_t i, j;
+} ec_merge;
 
 /* How a tiling ranks (section 6): energy, then DRAM accesses, then larger
  * tiles in loop order. */
@@ -32,18 +40,26 @@ typedef struct ec_tiler {
     const ec_allocator *al;
     const ec_shape *shape;
     const ec_memory *memory;
+    int partitioned;
     ec_plan plan; /* options and the tiles under trial */
     ec_cand c[EC_NDIMS];
     ec_pair *hp, *wp; /* spatial choices of the row and the column axis */
     size_t nh, nw;
-    /* Per spatial choice, independent of the order: a lower bound on the
-     * energy of every tiling and order that extends it (NAN if it cannot
-     * fit even with the smallest channel tiles), and the smallest of them. */
-    double *bound;
-    /* The spatial choices that can fit, by increasing bound: a search stops
-     * at the first whose bound exceeds the best energy found. */
-    size_t *rank, nrank;
-    /* Per spatial choice, filled when first needed: the largest feasible
+    /* Pair indices by increasing `least`: the order-free bound of a spatial
+     * choice (every reuse factor 1, the least input factors) grows with
+     * least_h * least_w, so a search merges the two lists by that product
+     * and stops at the first choice whose bound exceeds the best energy. */
+    size_t *hs, *ws;
+    ec_merge *heap;
+    size_t nheap;
+    /* The feasible choices the merge has produced so far, with their
+     * bounds: searches of further orders replay them before merging on. */
+    struct ec_visit {
+        size_t k;
+        double bound;
+    } *seq;
+    size_t nseq;
+    /* NULL, or (see ec_tiler_cache) per spatial choice: the largest feasible
      * tile of each of N, G, K, C with the other three at their smallest
      * (0 = not yet computed). No feasible tiling has a larger one, so these
      * bound every B_d from below. */
@@ -68,6 +84,10 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
  * *out filled if some tiling fits and evaluates, else 0. */
 int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], unsigned needs,
                     const ec_score *incumbent, ec_score *out);
+
+/* Keeps per-choice work across searches: worth it when many orders are
+ * searched with one tiler. Without memory for it, nothing is kept. */
+void ec_tiler_cache(ec_tiler *t);
 
 /* Why nothing fits, for the message: EC_E_OVERFLOW or EC_E_CAPACITY. */
 ec_status ec_tiler_failure(ec_tiler *t, char *msg);
