@@ -155,6 +155,24 @@ static int print_result(const char *title, const ec_result *result)
         printf("  %s %.0f (%.1f%%)", by_tensor[i].name, e, total > 0 ? 100.0 * e / total : 0.0);
     }
     printf("\n");
+
+    /* Section 7's lower bound holds for every schedule on this Buffer; the
+     * gap says how far this dataflow is from it. */
+    int64_t bound_dram;
+    double bound_energy, gap_dram, gap_energy;
+    if (failed(ec_result_bound(result, EC_BOUND_TRANSFERS, &bound_dram), "ec_result_bound", "") ||
+        failed(ec_result_bound_energy(result, &bound_energy), "ec_result_bound_energy", "") ||
+        failed(ec_result_gap(result, &gap_dram, &gap_energy), "ec_result_gap", ""))
+        return 1;
+    printf("Lower bound: %" PRId64 " DRAM words, energy %.0f; this dataflow is %.3fx the DRAM "
+           "bound and %.4fx the energy bound\n", bound_dram, bound_energy, gap_dram, gap_energy);
+    /* Section 8's asymptotic formula exists for the named policies only. */
+    double reads, writes;
+    ec_status st = ec_result_asymptotic(result, &reads, &writes, NULL);
+    if (st == EC_OK)
+        printf("Asymptotic formula: %.0f DRAM reads + %.0f writes\n", reads, writes);
+    else if (st != EC_E_UNAVAILABLE)
+        return failed(st, "ec_result_asymptotic", "");
     return 0;
 }
 
@@ -167,6 +185,7 @@ int main(void)
         {EC_POLICY_OS, "output-stationary (EC_POLICY_OS)"},
         {EC_POLICY_WS, "weight-stationary (EC_POLICY_WS)"},
         {EC_POLICY_IS, "input-stationary (EC_POLICY_IS)"},
+        {EC_POLICY_OPTIMAL, "optimal over all loop orders (EC_POLICY_OPTIMAL)"},
     };
 
     int status = 1;
