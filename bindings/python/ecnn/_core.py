@@ -1,0 +1,633 @@
+"""Layer, Memory and Dataflow handles; evaluate(), count() and the Result."""
+import ctypes
+import dataclasses
+import operator
+from typing import NamedTuple, Optional, Tuple
+
+from . import _capi
+from ._capi import DIMS, Footprint, Policy, Reuse, Status, lib
+from ._errors import EcnnError, NoMemoryError, RangeError, check, error
+
+_INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
+
+
+def _int64(kind, name, value):
+    """value as a C int64_t: integers only (no floats, no strings), and the
+    range checked here because ctypes would silently wrap it."""
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{kind}: {name} must be an integer, not {type(value).__name__}") from None
+    if not _INT64_MIN <= value <= _INT64_MAX:
+        raise RangeError(Status.E_RANGE, f"{kind}: {name} = {value} does not fit 64 bits")
+    return value
+
+
+class _Handle:
+    """An owned C handle. close() frees it; so do a with block and garbage
+    collection (__del__). A closed handle raises ValueError when used."""
+
+    _kind = ""
+    _create = _destroy = _message_fn = None
+
+    def __init__(self):
+        self._ptr = None
+        ptr = type(self)._create()
+        if not ptr:
+            raise NoMemoryError(Status.E_NOMEM, f"{self._kind}: out of memory")
+        self._ptr = ptr
+
+    @property
+    def _h(self):
+        """The C pointer, for the calls; ValueError once closed."""
+        if self._ptr is None:
+            raise ValueError(f"this {self._kind} is closed")
+        return self._ptr
+
+    @property
+    def closed(self):
+        """True once close() has freed the C handle."""
+        return self._ptr is None
+
+    def close(self):
+        """Free the C handle now. Idempotent."""
+        ptr, self._ptr = self._ptr, None
+        if ptr:
+            type(self)._destroy(ptr)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def __del__(self):
+        # At interpreter exit the module's globals may already be gone.
+        try:
+            self.close()
+        except Exception:  # pragma: no cover
+            pass
+
+    def _check(self, status):
+        check(status, lambda: type(self)._message_fn(self._h))
+
+    def _apply(self, kwargs, names):
+        for name, value in kwargs.items():
+            if name not in names:
+                raise TypeError(f"{type(self).__name__}() got an unexpected keyword argument "
+                                f"{name!r} (valid: {', '.join(names)})")
+            setattr(self, name, value)
+
+
+# --- Layer --------------------------------------------------------------------
+
+
+class Sizes(NamedTuple):
+    """Tensor sizes in words: |I|, |W|, |O|."""
+    I: int
+    W: int
+    O: int
+
+
+class Layer(_Handle):
+    """A convolutional layer's shape (MODEL.md section 1).
+
+    Keyword arguments, also readable and writable as attributes: N, C, K, G,
+    H, W, R, S, stride_h, stride_w, dilation_h, dilation_w, pad_top,
+    pad_bottom, pad_left, pad_right (defaults: 1, paddings 0). Shorthands:
+    stride= and dilation= set both axes, pad= all four sides; the specific
+    names win. Derived, read-only: P, Q, macs, sizes (size_I, size_W,
+    size_O). Invalid values raise an EcnnError subclass naming the parameter.
+    """
+
+    _kind = "layer"
+    _create = staticmethod(lib.ec_layer_create)
+    _destroy = staticmethod(lib.ec_layer_destroy)
+    _message_fn = staticmethod(lib.ec_layer_message)
+    PARAMS = tuple(_capi.LAYER_PARAMS)
+
+    def __init__(self, *, stride=None, dilation=None, pad=None, **params):
+        super().__init__()
+        short = {}
+        if stride is not None:
+            short.update(stride_h=stride, stride_w=stride)
+        if dilation is not None:
+            short.update(dilation_h=dilation, dilation_w=dilation)
+        if pad is not None:
+            short.update(pad_top=pad, pad_bottom=pad, pad_left=pad, pad_right=pad)
+        self._apply({**short, **params}, self.PARAMS)
+
+    def _get(self, key):
+        value = ctypes.c_int64()
+        status = lib.ec_layer_get(self._h, key, ctypes.byref(value))
+        if status != Status.OK and key in _capi.LAYER_DERIVED.values():
+            # A derived value fails for an invalid layer, without a message
+            # (the getter takes a const layer); the check leaves one.
+            lib.ec_layer_check(self._h)
+        self._check(status)
+        return value.value
+
+    def check(self):
+        """Raise if the layer is not valid (divisibility by G, P and Q >= 1,
+        counts within 64 bits); return self otherwise."""
+        self._check(lib.ec_layer_check(self._h))
+        return self
+
+    @property
+    def params(self):
+        """The settable parameters, as a dict."""
+        return {name: getattr(self, name) for name in self.PARAMS}
+
+    @property
+    def sizes(self):
+        """Sizes(I, W, O) of the three tensors, in words."""
+        return Sizes(self.size_I, self.size_W, self.size_O)
+
+    def __repr__(self):
+        if self.closed:
+            return "<ecnn.Layer (closed)>"
+        changed = {k: v for k, v in self.params.items() if v != (0 if k.startswith("pad") else 1)}
+        return "ecnn.Layer(" + ", ".join(f"{k}={v}" for k, v in changed.items()) + ")"
+
+
+def _layer_property(name, key):
+    def get(self):
+        return self._get(key)
+
+    def set(self, value):
+        self._check(lib.ec_layer_set(self._h, key, _int64("layer", name, value)))
+    return property(get, set, doc=f"Layer parameter {name}.")
+
+
+for _name, _key in _capi.LAYER_PARAMS.items():
+    setattr(Layer, _name, _layer_property(_name, _key))
+for _name, _key in _capi.LAYER_DERIVED.items():
+    setattr(Layer, _name, property(lambda self, _k=_key: self._get(_k),
+                                   doc=f"Derived, read-only: {_name}."))
+
+# --- Memory -------------------------------------------------------------------
+
+
+class Memory(_Handle):
+    """The memory hierarchy (MODEL.md section 2): DRAM and a Buffer.
+
+    Keyword arguments, also attributes: capacity (words, default 65536),
+    partition_I, partition_W, partition_O (words; any non-zero partitions
+    the Buffer), choose_partition (bool: let the library partition
+    capacity), and the per-word energies dram_read, dram_write, buf_read,
+    buf_write, mac (defaults of preset="eyeriss": 200, 200, 6, 6, 1).
+    """
+
+    _kind = "memory"
+    _create = staticmethod(lib.ec_memory_create)
+    _destroy = staticmethod(lib.ec_memory_destroy)
+    _message_fn = staticmethod(lib.ec_memory_message)
+    PARAMS = tuple(_capi.MEMORY_PARAMS) + tuple(_capi.ENERGY_PARAMS)
+
+    def __init__(self, *, preset=None, **params):
+        super().__init__()
+        if preset is not None:
+            self.preset(preset)
+        self._apply(params, self.PARAMS)
+
+    def preset(self, name):
+        """Set the five energies from a preset ("eyeriss")."""
+        if name not in _capi.PRESETS:
+            raise ValueError(f"memory: unknown preset {name!r} (known: {', '.join(_capi.PRESETS)})")
+        self._check(lib.ec_memory_preset_energies(self._h, _capi.PRESETS[name]))
+        return self
+
+    @property
+    def params(self):
+        """Every parameter, as a dict."""
+        return {name: getattr(self, name) for name in self.PARAMS}
+
+    def __repr__(self):
+        if self.closed:
+            return "<ecnn.Memory (closed)>"
+        return "ecnn.Memory(" + ", ".join(f"{k}={v!r}" for k, v in self.params.items()) + ")"
+
+
+def _memory_property(name, key):
+    def get(self):
+        value = ctypes.c_int64()
+        self._check(lib.ec_memory_get(self._h, key, ctypes.byref(value)))
+        return bool(value.value) if name == "choose_partition" else value.value
+
+    def set(self, value):
+        self._check(lib.ec_memory_set(self._h, key, _int64("memory", name, value)))
+    return property(get, set, doc=f"Memory parameter {name} (words).")
+
+
+def _energy_property(name, key):
+    def get(self):
+        value = ctypes.c_double()
+        self._check(lib.ec_memory_get_energy(self._h, key, ctypes.byref(value)))
+        return value.value
+
+    def set(self, value):
+        if isinstance(value, (str, bytes)):
+            raise TypeError(f"memory: energy {name} must be a number")
+        self._check(lib.ec_memory_set_energy(self._h, key, float(value)))
+    return property(get, set, doc=f"Energy of one {name} access, per word.")
+
+
+for _name, _key in _capi.MEMORY_PARAMS.items():
+    setattr(Memory, _name, _memory_property(_name, _key))
+for _name, _key in _capi.ENERGY_PARAMS.items():
+    setattr(Memory, _name, _energy_property(_name, _key))
+
+# --- Dataflow -----------------------------------------------------------------
+
+
+class Tiles(NamedTuple):
+    """A tile per dimension, in ec_dim order (0 in a Dataflow: automatic)."""
+    N: int
+    G: int
+    K: int
+    C: int
+    P: int
+    Q: int
+    R: int
+    S: int
+
+
+def _enum(kind, enum_type, value):
+    """An enum member from itself, its value or its name (any case)."""
+    if isinstance(value, str):
+        try:
+            return enum_type[value.upper()]
+        except KeyError:
+            names = ", ".join(m.name for m in enum_type)
+            raise ValueError(f"dataflow: {kind} {value!r} is not one of {names}") from None
+    return enum_type(value)
+
+
+def _order_string(order):
+    """An order from a string "NGKPQCRS" or a sequence of letters or ec_dim values."""
+    if isinstance(order, str):
+        return order
+    return "".join(DIMS[o] if isinstance(o, int) else str(o) for o in order)
+
+
+class Dataflow(_Handle):
+    """A dataflow (MODEL.md sections 3 and 6): loop order, tiles, options.
+
+    policy: Policy.OS (default), WS, IS or OPTIMAL, or its name; an order
+    string such as "NGKPQCRS" (outermost first) is a custom order, as is
+    order=. reuse: "slide" (default) or "refetch"; footprint: "exact"
+    (default) or "bbox". Tiles: tile_N ... tile_S, or tiles={"K": 16, ...};
+    0 or absent means automatic.
+    """
+
+    _kind = "dataflow"
+    _create = staticmethod(lib.ec_dataflow_create)
+    _destroy = staticmethod(lib.ec_dataflow_destroy)
+    _message_fn = staticmethod(lib.ec_dataflow_message)
+    PARAMS = ("policy", "order", "reuse", "footprint", "tiles") + tuple("tile_" + d for d in DIMS)
+
+    def __init__(self, policy=None, **params):
+        super().__init__()
+        if policy is not None:
+            if "order" in params:
+                raise TypeError("Dataflow(): give a policy or an order, not both")
+            self.policy = policy
+        self._apply(params, self.PARAMS)
+
+    def _get(self, key):
+        value = ctypes.c_int64()
+        self._check(lib.ec_dataflow_get(self._h, key, ctypes.byref(value)))
+        return value.value
+
+    def _set(self, key, value):
+        self._check(lib.ec_dataflow_set(self._h, key, value))
+
+    @property
+    def policy(self):
+        """The Policy (CUSTOM after an order was set)."""
+        return Policy(self._get(_capi.DF_POLICY))
+
+    @policy.setter
+    def policy(self, value):
+        if isinstance(value, str) and len(value) == len(DIMS):
+            self.order = value
+        else:
+            self._set(_capi.DF_POLICY, _enum("policy", Policy, value))
+
+    @property
+    def order(self):
+        """The loop order used, outermost first, as a string ("NGKPQCRS").
+        Setting it makes the policy CUSTOM."""
+        order = _capi.DIM_ARRAY()
+        self._check(lib.ec_dataflow_get_order(self._h, order))
+        return "".join(DIMS[d] for d in order)
+
+    @order.setter
+    def order(self, value):
+        self._check(lib.ec_dataflow_set_order_string(self._h, _order_string(value).encode()))
+
+    @property
+    def reuse(self):
+        """Reuse.SLIDE or Reuse.REFETCH."""
+        return Reuse(self._get(_capi.DF_REUSE))
+
+    @reuse.setter
+    def reuse(self, value):
+        self._set(_capi.DF_REUSE, _enum("reuse", Reuse, value))
+
+    @property
+    def footprint(self):
+        """Footprint.EXACT or Footprint.BBOX."""
+        return Footprint(self._get(_capi.DF_FOOTPRINT))
+
+    @footprint.setter
+    def footprint(self, value):
+        self._set(_capi.DF_FOOTPRINT, _enum("footprint", Footprint, value))
+
+    @property
+    def tiles(self):
+        """Tiles(N, ..., S); 0 is automatic. Set from a mapping {"K": 16}:
+        the dimensions it names only."""
+        return Tiles(*(self._get(_capi.DF_TILE_N + i) for i in range(len(DIMS))))
+
+    @tiles.setter
+    def tiles(self, mapping):
+        for dim, value in dict(mapping).items():
+            setattr(self, "tile_" + str(dim).upper(), value)
+
+    def __repr__(self):
+        if self.closed:
+            return "<ecnn.Dataflow (closed)>"
+        policy = self.policy
+        head = f"order={self.order!r}" if policy == Policy.CUSTOM else f"policy={policy.name!r}"
+        tiles = {d: t for d, t in self.tiles._asdict().items() if t}
+        return (f"ecnn.Dataflow({head}, reuse={self.reuse.name.lower()!r}, "
+                f"footprint={self.footprint.name.lower()!r}, tiles={tiles})")
+
+
+def _tile_property(index):
+    name = "tile_" + DIMS[index]
+
+    def get(self):
+        return self._get(_capi.DF_TILE_N + index)
+
+    def set(self, value):
+        self._set(_capi.DF_TILE_N + index, _int64("dataflow", name, value))
+    return property(get, set, doc=f"Tile of {DIMS[index]}; 0 = automatic.")
+
+
+for _i in range(len(DIMS)):
+    setattr(Dataflow, "tile_" + DIMS[_i], _tile_property(_i))
+
+# --- results ------------------------------------------------------------------
+
+
+class Counts(NamedTuple):
+    """Words accessed per tensor, at one level in one direction."""
+    I: int
+    W: int
+    O: int
+
+    @property
+    def total(self):
+        """I + W + O."""
+        return self.I + self.W + self.O
+
+
+class Energy(NamedTuple):
+    """Energy parts: total = dram + buffer + mac = I + W + O + mac."""
+    total: float
+    dram: float
+    buffer: float
+    mac: float
+    I: float
+    W: float
+    O: float
+
+
+class Bound(NamedTuple):
+    """Section 7's lower bound: no schedule moves fewer than `transfers`
+    DRAM words or spends less than `energy`."""
+    i_used: int
+    w_used: int
+    macs_real: int
+    rho: int
+    compulsory: int
+    communication: int
+    transfers: int
+    energy: float
+
+
+class Gap(NamedTuple):
+    """The dataflow over the bound: DRAM transfers and energy ratios (>= 1)."""
+    dram: float
+    energy: float
+
+
+class Asymptotic(NamedTuple):
+    """Section 8's asymptotic formula of a named policy."""
+    dram_reads: float
+    dram_writes: float
+    energy: float
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    """Everything an evaluation reports. Counts are words; dram_reads.I is
+    the inputs read from DRAM, buffer_writes.O the partial-sum updates, and
+    so on. `automatic` names the dimensions whose tile the library chose.
+    `bound` is None if the bound was refused (EC_E_LIMIT); `gap` likewise;
+    `asymptotic` is None for a custom or optimal order."""
+    method: str
+    policy: Policy
+    order: str
+    tiles: Tiles
+    automatic: Tuple[str, ...]
+    macs: int
+    dram_total: int
+    dram_reads: Counts
+    dram_writes: Counts
+    buffer_reads: Counts
+    buffer_writes: Counts
+    energy: Energy
+    partition: Counts
+    bound: Optional[Bound]
+    gap: Optional[Gap]
+    asymptotic: Optional[Asymptotic]
+
+    def count(self, tensor, level, access):
+        """One count: count("I", "dram", "read")."""
+        table = {("dram", "read"): self.dram_reads, ("dram", "write"): self.dram_writes,
+                 ("buffer", "read"): self.buffer_reads, ("buffer", "write"): self.buffer_writes}
+        return getattr(table[(level.lower(), access.lower())], tensor.upper())
+
+
+class _Scratch:
+    """A result handle for the duration of one call."""
+
+    def __enter__(self):
+        self.ptr = lib.ec_result_create()
+        if not self.ptr:
+            raise NoMemoryError(Status.E_NOMEM, "result: out of memory")
+        return self.ptr
+
+    def __exit__(self, *exc):
+        lib.ec_result_destroy(self.ptr)
+
+
+def _optional(status, make, ptr):
+    """make() if status is OK; None when the figure is refused or not
+    available; raise for anything else."""
+    if status == Status.OK:
+        return make()
+    if status in (Status.E_LIMIT, Status.E_UNAVAILABLE, Status.E_NOT_EVALUATED):
+        return None
+    check(status, lambda: lib.ec_result_message(ptr))
+    return None
+
+
+def _read_bound(ptr):
+    values = {}
+    for name, key in _capi.BOUND_FIELDS.items():
+        v = ctypes.c_int64()
+        st = lib.ec_result_bound(ptr, key, ctypes.byref(v))
+        if st != Status.OK:
+            return _optional(st, None, ptr)
+        values[name] = v.value
+    energy = ctypes.c_double()
+    return _optional(lib.ec_result_bound_energy(ptr, ctypes.byref(energy)),
+                     lambda: Bound(energy=energy.value, **values), ptr)
+
+
+def _read_result(ptr, method):
+    def i64(fn, *args):
+        v = ctypes.c_int64()
+        check(fn(ptr, *args, ctypes.byref(v)), lambda: lib.ec_result_message(ptr))
+        return v.value
+
+    def counts(level, access):
+        return Counts(*(i64(lib.ec_result_count, t, level, access) for t in range(3)))
+
+    energies = {}
+    for name, part in _capi.ENERGY_PARTS.items():
+        e = ctypes.c_double()
+        check(lib.ec_result_energy(ptr, part, ctypes.byref(e)), lambda: lib.ec_result_message(ptr))
+        energies[name] = e.value
+    order = _capi.DIM_ARRAY()
+    check(lib.ec_result_order(ptr, order), lambda: lib.ec_result_message(ptr))
+    tiles, automatic = [], []
+    for d in range(len(DIMS)):
+        t, auto = ctypes.c_int64(), ctypes.c_int()
+        check(lib.ec_result_tile(ptr, d, ctypes.byref(t), ctypes.byref(auto)),
+              lambda: lib.ec_result_message(ptr))
+        tiles.append(t.value)
+        if auto.value:
+            automatic.append(DIMS[d])
+    ratios = (ctypes.c_double(), ctypes.c_double())
+    gap = _optional(lib.ec_result_gap(ptr, *map(ctypes.byref, ratios)),
+                    lambda: Gap(ratios[0].value, ratios[1].value), ptr)
+    asym = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+    asymptotic = _optional(lib.ec_result_asymptotic(ptr, *map(ctypes.byref, asym)),
+                           lambda: Asymptotic(*(a.value for a in asym)), ptr)
+    f = _capi.RESULT_FIELDS
+    return Result(
+        method=method,
+        policy=Policy(i64(lib.ec_result_get, f["policy"])),
+        order="".join(DIMS[d] for d in order),
+        tiles=Tiles(*tiles),
+        automatic=tuple(automatic),
+        macs=i64(lib.ec_result_get, f["macs"]),
+        dram_total=i64(lib.ec_result_get, f["dram_total"]),
+        dram_reads=counts(_capi.LEVEL_DRAM, _capi.ACCESS_READ),
+        dram_writes=counts(_capi.LEVEL_DRAM, _capi.ACCESS_WRITE),
+        buffer_reads=counts(_capi.LEVEL_BUFFER, _capi.ACCESS_READ),
+        buffer_writes=counts(_capi.LEVEL_BUFFER, _capi.ACCESS_WRITE),
+        energy=Energy(**energies),
+        partition=Counts(*(i64(lib.ec_result_get, f["partition_" + t]) for t in "IWO")),
+        bound=_read_bound(ptr),
+        gap=gap,
+        asymptotic=asymptotic,
+    )
+
+
+def _expect(value, cls, name, optional=True):
+    if (value is not None or not optional) and not isinstance(value, cls):
+        raise TypeError(f"{name} must be an ecnn.{cls.__name__}, not {type(value).__name__}")
+
+
+def _run(fn, method, layer, memory, dataflow):
+    _expect(layer, Layer, "layer", optional=False)
+    _expect(memory, Memory, "memory")
+    _expect(dataflow, Dataflow, "dataflow")
+    own = []  # defaults made here are freed here
+    if memory is None:
+        memory = Memory()
+        own.append(memory)
+    if dataflow is None:
+        dataflow = Dataflow()
+        own.append(dataflow)
+    try:
+        with _Scratch() as ptr:
+            check(fn(layer._h, memory._h, dataflow._h, ptr), lambda: lib.ec_result_message(ptr))
+            return _read_result(ptr, method)
+    finally:
+        for handle in own:
+            handle.close()
+
+
+def evaluate(layer, memory=None, dataflow=None):
+    """Evaluate with the closed form (ec_evaluate). memory defaults to
+    Memory(), dataflow to Dataflow() (output-stationary, automatic tiles).
+    Returns a Result; raises an EcnnError subclass on failure."""
+    return _run(lib.ec_evaluate, "evaluate", layer, memory, dataflow)
+
+
+def count(layer, memory=None, dataflow=None):
+    """As evaluate(), by walking the loop nest (ec_count): an independent
+    check, whose cost grows with the number of outer iterations."""
+    return _run(lib.ec_count, "count", layer, memory, dataflow)
+
+
+def lower_bound(layer, memory=None):
+    """Section 7's lower bound of the layer on the memory, for every
+    schedule: a Bound. Raises CapacityError for a Buffer of 0 words."""
+    _expect(layer, Layer, "layer", optional=False)
+    _expect(memory, Memory, "memory")
+    own = Memory() if memory is None else None
+    memory = own if memory is None else memory
+    try:
+        with _Scratch() as ptr:
+            check(lib.ec_lower_bound(layer._h, memory._h, ptr), lambda: lib.ec_result_message(ptr))
+            bound = _read_bound(ptr)
+            if bound is None:  # the call succeeded, so every figure must be there
+                raise EcnnError(Status.E_UNAVAILABLE, "bound: figures missing after ec_lower_bound")
+            return bound
+    finally:
+        if own is not None:
+            own.close()
+
+
+def asymptotic(layer, memory=None, policy=Policy.OS):
+    """Section 8's asymptotic formula of a named policy (OS, WS or IS) as an
+    Asymptotic(dram_reads, dram_writes, energy)."""
+    _expect(layer, Layer, "layer", optional=False)
+    _expect(memory, Memory, "memory")
+    policy = _enum("policy", Policy, policy)
+    own = Memory() if memory is None else None
+    memory = own if memory is None else memory
+    try:
+        out = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
+        status = lib.ec_asymptotic(layer._h, memory._h, policy, *map(ctypes.byref, out))
+        if status == Status.OK:
+            return Asymptotic(*(o.value for o in out))
+        # ec_asymptotic keeps no message. Its other failures are those of the
+        # layer and the bound, which ec_lower_bound reports with one.
+        message = f"asymptotic: policy {policy.name} has no formula (OS, WS or IS only)"
+        if status != Status.E_KEY:
+            with _Scratch() as ptr:
+                same = lib.ec_lower_bound(layer._h, memory._h, ptr) == status
+                message = lib.ec_result_message(ptr).decode() if same else ""
+        raise error(status, message)
+    finally:
+        if own is not None:
+            own.close()
