@@ -521,17 +521,21 @@ EC_API ec_status ec_lower_bound(const ec_layer *layer, const ec_memory *memory, 
 EC_API ec_status ec_result_bound(const ec_result *result, ec_bound_field field, int64_t *value);
 
 /**
- * The energy lower bound of section 7: the costs every schedule pays per MAC
- * plus the cheapest way to move ::EC_BOUND_TRANSFERS words. Errors as
- * ec_result_bound().
+ * The energy lower bound of section 7: the per-MAC costs of the model's
+ * accounting (every MAC, padding taps included, with its Buffer accesses)
+ * plus the cheapest way to move ::EC_BOUND_TRANSFERS words. It bounds every
+ * dataflow, and every schedule that performs all MACs as the model counts
+ * them (docs/bound.md, "The energy bound"). Errors as ec_result_bound();
+ * ::EC_E_OVERFLOW if it exceeds the largest double.
  */
 EC_API ec_status ec_result_bound_energy(const ec_result *result, double *energy);
 
 /**
  * The optimality gap of an evaluated dataflow: its DRAM transfers over
- * ::EC_BOUND_TRANSFERS and its energy over the energy bound (both >= 1).
- * Either pointer may be NULL. @return as ec_result_bound(), and
- * ::EC_E_NOT_EVALUATED after ec_lower_bound() alone.
+ * ::EC_BOUND_TRANSFERS (>= 1, exactly) and its energy over the energy bound
+ * (>= 1 up to floating-point rounding: the two energies are sums taken in
+ * different orders). Either pointer may be NULL. @return as
+ * ec_result_bound(), and ::EC_E_NOT_EVALUATED after ec_lower_bound() alone.
  */
 EC_API ec_status ec_result_gap(const ec_result *result, double *dram_ratio, double *energy_ratio);
 
@@ -541,7 +545,8 @@ EC_API ec_status ec_result_gap(const ec_result *result, double *dram_ratio, doub
  * Gives its DRAM reads and writes and the energy they imply with the fixed
  * per-MAC costs; any pointer may be NULL.
  * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY for another policy; the layer's
- *         status; ::EC_E_CAPACITY for a Buffer of 0 words.
+ *         status; ::EC_E_CAPACITY for a Buffer of 0 words; ::EC_E_LIMIT where
+ *         ec_lower_bound() gives it (the formulas use the bound's |I_used|).
  */
 EC_API ec_status ec_asymptotic(const ec_layer *layer, const ec_memory *memory, ec_policy policy,
                                double *dram_reads, double *dram_writes, double *energy);
@@ -566,10 +571,13 @@ EC_API ec_status ec_result_asymptotic(const ec_result *result, double *dram_read
  * names the offending parameter and value.
  * @return ::EC_OK; ::EC_E_NULL; the status of a layer that does not pass
  *         ec_layer_check(); ::EC_E_TILE; ::EC_E_CAPACITY (the message says by
- *         how many words); ::EC_E_OVERFLOW; ::EC_E_NOMEM; ::EC_E_LIMIT when
- *         automatic tiling would search an extent with more than 2^20
- *         balanced tiles (extents beyond about 2^38) or more than 2^20
- *         spatial tilings: give those tiles explicitly.
+ *         how many words); ::EC_E_OVERFLOW (a count over 64 bits, or an
+ *         energy over the largest double); ::EC_E_NOMEM; ::EC_E_LIMIT when
+ *         the work would be unreasonable: automatic tiling of an extent with
+ *         more than 2^20 balanced tiles (extents beyond about 2^40) or of
+ *         more than 2^20 spatial tilings, or more than 2^23 border footprints
+ *         to count for the candidates (2^22 for explicit tiles: huge kernels
+ *         cut into small tiles). Give those tiles explicitly, or larger.
  */
 EC_API ec_status ec_evaluate(const ec_layer *layer, const ec_memory *memory,
                              const ec_dataflow *dataflow, ec_result *result);

@@ -16,6 +16,22 @@ static double clamp(double x, double lo, double hi)
     return x > hi ? hi : x;
 }
 
+/* Input rows a run of output rows reads per output row, ignoring the halo:
+ * the taps of one output land on rows r*dil, and consecutive outputs move by
+ * the stride, so a row is shared only within a residue class of
+ * gcd(stride, dil); min(R, stride/gcd) rows per output in the limit. */
+static double stride_density(int64_t R, int64_t stride, int64_t dil)
+{
+    int64_t g = stride, d = dil;
+    while (d) {
+        int64_t t = g % d;
+        g = d;
+        d = t;
+    }
+    int64_t rows = stride / g;
+    return (double)(R < rows ? R : rows);
+}
+
 /* Minimiser of f(x) = A/x + B*x over [lo, hi]. */
 static double argmin(double A, double B, double lo, double hi)
 {
@@ -54,11 +70,15 @@ ec_status ec_asymptotic_compute(const ec_shape *s, const ec_memory *mem, ec_poli
         break;
     }
     case EC_POLICY_IS: {
-        /* Input tile: a pixels x t_C = M/a channels, resident while K
-         * streams. Weights are read once per pixel tile, partial sums
-         * spilled once per C tile: T(a) = Ig + Wg X/a + Og (2 Cg a/M - 1). */
-        double a = argmin(Wg * X, 2.0 * Og * Cg / M, fmax(1.0, M / Cg), fmin(X, M));
-        double bc = fmax(1.0, Cg * a / M);
+        /* Input tile: the beta*a input pixels of a output pixels, x t_C =
+         * M/(beta a) channels, resident while K streams (beta: input rows
+         * per output row times columns per column, docs/asymptotic.md).
+         * Weights are read once per pixel tile, partial sums spilled once
+         * per C tile: T(a) = Ig + Wg X/a + Og (2 Cg beta a/M - 1). */
+        double beta = stride_density(s->R, s->sh, s->dh) * stride_density(s->S, s->sw, s->dw);
+        double a = argmin(Wg * X, 2.0 * Og * Cg * beta / M, fmax(1.0, M / (beta * Cg)),
+                          fmin(X, M / beta));
+        double bc = fmax(1.0, Cg * beta * a / M);
         reads = Ig + Wg * X / a + Og * (bc - 1.0);
         writes = Og * bc;
         break;

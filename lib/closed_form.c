@@ -122,11 +122,17 @@ ec_status ec_closed_form(const ec_shape *s, const ec_memory *m, const ec_plan *p
         wh = d == EC_DIM_P ? FP_SLIDE_P : d == EC_DIM_R ? FP_SLIDE_R : 0;
         ww = d == EC_DIM_Q ? FP_SLIDE_P : d == EC_DIM_S ? FP_SLIDE_R : 0;
     }
-    if (fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], wh, &h) ||
-        fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], ww, &w))
-        return overflow(msg, "an input footprint sum");
+    int64_t budget = FP_BUDGET_EVALUATE;
+    ec_status st = fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], wh, &h, &budget);
+    if (!st) st = fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], ww, &w, &budget);
+    if (st == EC_E_LIMIT) {
+        ec_msg(msg, "closed form: more than 2^22 border footprints to count (kernel or output "
+                    "tiles too small for the extents); use larger tiles");
+        return st;
+    }
+    if (st) return overflow(msg, "an input footprint sum");
     cf_capacity(p, &h, &w, cap);
-    ec_status st = ec_memory_fits(m, cap, msg);
+    st = ec_memory_fits(m, cap, msg);
     if (st) return st;
     return cf_counts(s, p, &h, &w, c, msg);
 }

@@ -32,8 +32,9 @@ static void report_partition(ec_result *r, const ec_shape *s, const ec_memory *m
         fp_sums h, w;
         ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
         /* Cannot fail: the evaluation just computed the same sums. */
-        fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], 0, &h);
-        fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], 0, &w);
+        int64_t budget = FP_BUDGET_EVALUATE;
+        fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], 0, &h, &budget);
+        fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], 0, &w, &budget);
         cf_capacity(p, &h, &w, r->partition);
         r->partition[EC_TENSOR_O] = m->capacity - r->partition[EC_TENSOR_I] - r->partition[EC_TENSOR_W];
     }
@@ -61,7 +62,8 @@ static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_da
     if (st == EC_OK) st = ec_plan_resolve(&shape, memory, dataflow, &plan, &result->al, msg);
     if (st == EC_OK) st = count(&shape, memory, &plan, &counts, &result->al, msg);
     if (st != EC_OK) return ec_result_fail(result, st, msg);
-    ec_result_store(result, memory, &plan, &counts);
+    st = ec_result_store(result, memory, &plan, &counts); /* fails the result itself */
+    if (st != EC_OK) return st;
     report_partition(result, &shape, memory, &plan);
     attach_bound(result, &shape, memory);
     return EC_OK;

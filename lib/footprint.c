@@ -173,7 +173,8 @@ static int64_t term(const ec_axis *x, ec_footprint mode, term_kind kind, int64_t
  * another and contribute the same, so a run of them costs one evaluation.
  * What is left to evaluate one by one are the tiles at the borders. */
 static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64_t tp,
-                      int64_t r0, int64_t nr, int64_t rp0, int64_t *sum, int64_t *max)
+                      int64_t r0, int64_t nr, int64_t rp0, int64_t *sum, int64_t *max,
+                      int64_t *budget)
 {
     const int64_t st = x->stride, dl = x->dilation, pad = x->pad;
     int64_t blocks = ceil_div(x->P, tp), full = x->P / tp, step = tp * st;
@@ -187,6 +188,7 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
     int64_t in_lo = max64(0, ceil_div_s(pad - u0 * dl, step)) + (kind == TERM_SLIDE_P);
     int64_t in_hi = min64(full - 1, floor_div_s(x->H - 1 - uspan + pad - u0 * dl, step));
     for (int64_t pt = first; pt <= last; pt++) {
+        if (--*budget < 0) return EC_E_LIMIT;
         int64_t v = term(x, mode, kind, tp, pt, r0, nr, rp0), n = 1;
         if (pt >= in_lo && pt < in_hi) {
             n = in_hi - pt + 1;
@@ -200,21 +202,22 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
 }
 
 ec_status fp_axis_sums(const ec_axis *x, ec_footprint mode, int64_t tp, int64_t tr,
-                       unsigned want, fp_sums *out)
+                       unsigned want, fp_sums *out, int64_t *budget)
 {
     fp_sums s = {0, 0, 0, 0};
     int64_t rblocks = ceil_div(x->R, tr);
-    for (int64_t rt = 0; rt < rblocks; rt++) {
+    ec_status st = EC_OK;
+    for (int64_t rt = 0; rt < rblocks && !st; rt++) {
         int64_t r0 = rt * tr, nr = min64(tr, x->R - r0);
-        if (psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.sum, &s.max)) return EC_E_OVERFLOW;
-        if ((want & FP_SLIDE_P) && psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &s.slide_p, NULL))
-            return EC_E_OVERFLOW;
+        if (--*budget < 0) return EC_E_LIMIT; /* even R-tiles of pure padding cost */
+        st = psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.sum, &s.max, budget);
+        if (!st && (want & FP_SLIDE_P))
+            st = psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &s.slide_p, NULL, budget);
         /* Along R the first R-tile of each sweep is read whole. */
-        if ((want & FP_SLIDE_R) &&
-            (rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.slide_r, NULL)
-                     : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &s.slide_r, NULL)))
-            return EC_E_OVERFLOW;
+        if (!st && (want & FP_SLIDE_R))
+            st = rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.slide_r, NULL, budget)
+                         : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &s.slide_r, NULL, budget);
     }
-    *out = s;
-    return EC_OK;
+    if (st == EC_OK) *out = s;
+    return st;
 }

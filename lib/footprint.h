@@ -25,11 +25,18 @@ typedef struct fp_sums {
 #define FP_SLIDE_R 2u
 #define FP_ALL (FP_SLIDE_P | FP_SLIDE_R)
 
+/* Work allowed for one explicit evaluation's sums, and for all the sums of
+ * one automatic tiling: footprints counted one by one (border tiles, and
+ * one per run of interior ones). At most about 0.1 s and 0.5 s. */
+#define FP_BUDGET_EVALUATE ((int64_t)1 << 22)
+#define FP_BUDGET_TILING ((int64_t)1 << 23)
+
 /* Computes the sums for tiles tp (outputs) and tr (taps); the slide factors
- * not asked for are left 0. Returns EC_E_OVERFLOW if a sum does not fit (it
- * cannot for a validated layer's set footprints, but the sums count rows
- * once per tile). */
+ * not asked for are left 0. Each footprint counted takes one unit of
+ * *budget. Returns EC_E_LIMIT when the budget runs out (huge kernels cut
+ * into small tiles), EC_E_OVERFLOW if a sum does not fit (it cannot for a
+ * validated layer's set footprints, but the sums count rows once per tile). */
 ec_status fp_axis_sums(const ec_axis *a, ec_footprint mode, int64_t tp, int64_t tr,
-                       unsigned want, fp_sums *out);
+                       unsigned want, fp_sums *out, int64_t *budget);
 
 #endif

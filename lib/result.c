@@ -2,6 +2,7 @@
  * section 3, "Energy"), and the dataflow actually used. */
 #include "bound.h"
 
+#include <math.h>
 #include <string.h>
 
 ec_result *ec_result_create(void) { return ec_result_create_with(NULL); }
@@ -46,8 +47,15 @@ double ec_energy_total(const ec_memory *memory, const ec_counts *counts)
 ec_status ec_result_store(ec_result *r, const ec_memory *memory, const ec_plan *plan,
                           const ec_counts *counts)
 {
+    double part[EC_NPARTS];
+    energy_parts(memory, counts, part);
+    /* Finite prices times counts can still exceed the largest double. */
+    if (!isfinite(part[EC_PART_TOTAL]))
+        return ec_result_fail(r, EC_E_OVERFLOW,
+                              "energy: the counts times the per-access energies exceed the "
+                              "largest double");
     r->counts = *counts;
-    energy_parts(memory, counts, r->energy);
+    memcpy(r->energy, part, sizeof part);
     r->policy = plan->policy;
     memcpy(r->order, plan->order, sizeof r->order);
     memcpy(r->tile, plan->tile, sizeof r->tile);
@@ -170,6 +178,7 @@ ec_status ec_result_bound_energy(const ec_result *r, double *energy)
     ec_bound_parts b;
     ec_status st = bound_of(r, &b);
     if (st) return st;
+    if (!isfinite(b.energy)) return EC_E_OVERFLOW;
     *energy = b.energy;
     return EC_OK;
 }

@@ -30,6 +30,9 @@
  * smaller tile starts at b = ceil(E / (t - 1)). */
 static size_t balanced(int64_t E, int64_t *t)
 {
+    /* Every t <= sqrt(E) is a balanced tile (b = ceil(E/t) gives it), so an
+     * extent beyond MAX_CANDIDATES^2 has too many to list: say so at once. */
+    if (E / (int64_t)MAX_CANDIDATES > (int64_t)MAX_CANDIDATES) return MAX_CANDIDATES + 1;
     size_t n = 0;
     for (int64_t b = 1; b <= E;) {
         int64_t tile = ceil_div(E, b);
@@ -113,7 +116,12 @@ static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w)
         t->overflowed = 1;
         return;
     }
-    if (!t->have_best || ec_score_better(&sc, &t->best, t->plan.order)) {
+    /* The optimal policy compares tiles across orders, so in the fixed order
+     * N G K C P Q R S (search.c); a single order in its own. */
+    static const ec_dim canonical[EC_NDIMS] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C,
+                                               EC_DIM_P, EC_DIM_Q, EC_DIM_R, EC_DIM_S};
+    const ec_dim *rank = t->plan.policy == EC_POLICY_OPTIMAL ? canonical : t->plan.order;
+    if (!t->have_best || ec_score_better(&sc, &t->best, rank)) {
         t->best = sc;
         t->have_best = 1;
     }
@@ -217,8 +225,17 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
         for (size_t j = 0; j < cr->n; j++) {
             v[k].tp = cp->t[i];
             v[k].tr = cr->t[j];
-            /* A footprint sum that overflows rules the pair out. */
-            if (fp_axis_sums(a, t->plan.footprint, v[k].tp, v[k].tr, FP_ALL, &v[k].sums) == EC_OK) {
+            /* A footprint sum that overflows rules the pair out; running
+             * out of work rules the whole search out (a search that skipped
+             * tilings would not be exact). */
+            ec_status st = fp_axis_sums(a, t->plan.footprint, v[k].tp, v[k].tr, FP_ALL,
+                                        &v[k].sums, &t->budget);
+            if (st == EC_E_LIMIT) {
+                ec_free(t->al, v);
+                ec_free(t->al, idx);
+                return st;
+            }
+            if (st == EC_OK) {
                 v[k].least = least_factor(&v[k].sums);
                 k++;
             }
@@ -327,6 +344,7 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     t->shape = shape;
     t->memory = memory;
     t->partitioned = ec_memory_partitioned(memory);
+    t->budget = FP_BUDGET_TILING;
     t->plan = *plan;
     size_t total = 0;
     for (int d = 0; d < EC_NDIMS; d++) {
@@ -359,8 +377,11 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     if (st == EC_E_NOMEM) goto nomem;
     for (size_t i = 0; !st && i < t->nh && t->nw; i++) heap_push(t->heap, &t->nheap, merge_entry(t, i, 0));
     if (st) {
-        ec_msg(msg, "automatic tiling: more than 2^20 spatial tilings to search; set some "
-                    "tiles explicitly");
+        ec_msg(msg, st == EC_E_LIMIT && t->budget < 0
+                        ? "automatic tiling: more than 2^23 border footprints to count for "
+                          "the candidate tiles; set the kernel or output tiles explicitly"
+                        : "automatic tiling: more than 2^20 spatial tilings to search; set "
+                          "some tiles explicitly");
         ec_tiler_free(t);
     }
     return st;
@@ -450,8 +471,14 @@ ec_status ec_tiler_failure(ec_tiler *t, char *msg)
     static const ec_dim spatial[4] = {EC_DIM_P, EC_DIM_R, EC_DIM_Q, EC_DIM_S};
     for (int i = 0; i < 4; i++) t->plan.tile[spatial[i]] = t->c[spatial[i]].t[t->c[spatial[i]].n - 1];
     set_chan(t, 1);
-    fp_axis_sums(&ah, t->plan.footprint, t->plan.tile[EC_DIM_P], t->plan.tile[EC_DIM_R], 0, &h);
-    fp_axis_sums(&aw, t->plan.footprint, t->plan.tile[EC_DIM_Q], t->plan.tile[EC_DIM_S], 0, &w);
+    int64_t budget = FP_BUDGET_EVALUATE; /* the smallest tiles: a message only */
+    if (fp_axis_sums(&ah, t->plan.footprint, t->plan.tile[EC_DIM_P], t->plan.tile[EC_DIM_R], 0, &h,
+                     &budget) ||
+        fp_axis_sums(&aw, t->plan.footprint, t->plan.tile[EC_DIM_Q], t->plan.tile[EC_DIM_S], 0, &w,
+                     &budget)) {
+        ec_msg(msg, "automatic tiling: no balanced tiling fits");
+        return EC_E_CAPACITY;
+    }
     cf_capacity(&t->plan, &h, &w, cap);
     if (ec_memory_fits(t->memory, cap, why) == EC_OK) snprintf(why, sizeof why, "no balanced tiling fits");
     ec_msg(msg, "automatic tiling: even the smallest tiles do not fit: %s", why);

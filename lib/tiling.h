@@ -41,6 +41,7 @@ typedef struct ec_tiler {
     const ec_shape *shape;
     const ec_memory *memory;
     int partitioned;
+    int64_t budget; /* footprint work left for the spatial sums (FP_BUDGET_TILING) */
     ec_plan plan; /* options and the tiles under trial */
     ec_cand c[EC_NDIMS];
     ec_pair *hp, *wp; /* spatial choices of the row and the column axis */
