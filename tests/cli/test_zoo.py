@@ -1,0 +1,93 @@
+"""The built-in networks: each one loads, its layer count and MAC total
+match what the zoo files say (read here independently), and the MAC total
+matches the figure commonly quoted for the network (docs/zoo.md gives the
+sources). ecnn zoo in its three formats; ECNN_ZOO_DIR.
+
+What is counted: the MACs of the conv and fully-connected layers, padding
+taps included (MODEL.md: N*G*Kg*Cg*P*Q*R*S), batch 1; pooling, batch norm,
+activations, residual additions and softmax are not. The quoted figures are
+rounded to two or three significant digits, so the tolerance is 1%."""
+import csv
+import os
+import tempfile
+
+from cli_common import DATA, check, finish, macs, ok, refuses, run, tool_csv, tool_json
+
+ZOO = os.path.join(DATA, "..", "..", "tools", "zoo")
+
+# name: (layers, quoted MACs at batch 1, where the figure is quoted)
+QUOTED = {
+    "alexnet": (8, 0.71e9, "torchvision model table: AlexNet 0.71 GFLOPS (multiply-adds)"),
+    "vgg16": (16, 15.47e9, "torchvision: 15.47; Sze et al., Proc. IEEE 2017: 15.5G MACs"),
+    "resnet18": (21, 1.81e9, "torchvision: 1.81; He et al. 2016 Table 1: 1.8e9 FLOPs"),
+    "resnet50": (54, 4.09e9, "torchvision (v1.5): 4.09"),
+    "mobilenet_v1": (28, 569e6, "Howard et al. 2017, Table 8: 569M Mult-Adds"),
+    "mobilenet_v2": (53, 300e6, "Sandler et al. 2018, Table 4: 300M Multiply-Adds"),
+}
+TOLERANCE = 0.01
+
+
+def read_zoo_file(name):
+    """The zoo file's layers as 16-parameter lists (independent reader)."""
+    rows = []
+    with open(os.path.join(ZOO, name + ".csv")) as f:
+        lines = [line for line in f if line.strip() and not line.startswith("#")]
+    for r in csv.DictReader(lines):
+        g = int(r.get("G", 1))
+        st, pad = int(r.get("stride", 1)), int(r.get("pad", 0))
+        rows.append([1, int(r["C"]), int(r["K"]), g, int(r["H"]), int(r["W"]), int(r["R"]),
+                     int(r["S"]), st, st, 1, 1, pad, pad, pad, pad])
+    return rows
+
+
+listing = tool_json(["zoo"])
+names = [n["name"] for n in listing["networks"]] if listing else []
+check(sorted(names) == sorted(QUOTED), f"ecnn zoo lists {names}")
+for name, (nlayers, quoted, source) in QUOTED.items():
+    layers = read_zoo_file(name)
+    total = sum(macs(v) for v in layers)
+    check(len(layers) == nlayers, f"{name}: {len(layers)} layers in the file, expected {nlayers}")
+    check(abs(total - quoted) <= TOLERANCE * quoted,
+          f"{name}: {total} MACs, quoted {quoted:.4g} ({source}): more than 1% apart")
+    d = tool_json(["net", name, "--policy", "os"])
+    if d is not None:
+        check(len(d["layers"]) == nlayers, f"ecnn net {name}: {len(d['layers'])} layers")
+        check(d["totals"]["macs"] == total, f"ecnn net {name}: {d['totals']['macs']} MACs, expected {total}")
+        got = [[row["shape"][p] for p in ("N", "C", "K", "G", "H", "W", "R", "S", "stride_h",
+                                          "stride_w", "dilation_h", "dilation_w", "pad_top",
+                                          "pad_bottom", "pad_left", "pad_right")] for row in d["layers"]]
+        check(got == layers, f"ecnn net {name}: the shapes differ from the file")
+    entry = [n for n in (listing["networks"] if listing else []) if n["name"] == name]
+    check(len(entry) == 1 and entry[0]["macs"] == total and entry[0]["layers"] == nlayers,
+          f"ecnn zoo: {name} entry {entry}")
+    d8 = tool_json(["net", name, "--batch", "8", "--policy", "os"])
+    if d8 is not None:
+        check(d8["totals"]["macs"] == 8 * total, f"ecnn net {name} --batch 8: MACs x 8")
+
+# Spellings of the names; the table and CSV listings.
+for alias in ("ResNet-50", "RESNET50", "resnet_50"):
+    d = tool_json(["net", alias, "--policy", "os"])
+    check(d is not None and d["network"]["name"] == "resnet50", f"ecnn net {alias} is resnet50")
+rows = tool_csv(["zoo"])
+check(rows is not None and [r["name"] for r in rows] == names, "ecnn zoo CSV: same names")
+out = ok(["zoo"])
+check(out is not None and all(n in out for n in names), "ecnn zoo table names every network")
+d = tool_json(["zoo", "--batch", "2"])
+check(d is not None and all(n["macs"] == 2 * sum(macs(v) for v in read_zoo_file(n["name"]))
+                            for n in d["networks"]), "ecnn zoo --batch 2")
+
+# ECNN_ZOO_DIR replaces the zoo.
+with tempfile.TemporaryDirectory() as tmp:
+    with open(os.path.join(tmp, "tiny.csv"), "w") as f:
+        f.write("# title: Tiny\nlayer,C,K,H,W,R,S\nonly,2,3,5,5,3,3\n")
+    env = {"ECNN_ZOO_DIR": tmp}
+    d = tool_json(["zoo"], env=env)
+    check(d is not None and [n["name"] for n in d["networks"]] == ["tiny"], "ECNN_ZOO_DIR: only tiny")
+    d = tool_json(["net", "tiny", "--policy", "os"], env=env)
+    check(d is not None and d["totals"]["macs"] == 2 * 3 * 9 * 9, "ECNN_ZOO_DIR: net tiny")
+    refuses(["net", "resnet50"], 1, "unknown network", env=env)
+    refuses(["zoo"], 1, "ECNN_ZOO_DIR", env={"ECNN_ZOO_DIR": os.path.join(tmp, "none")})
+rc, out, err = run(["zoo", "--help"])
+check(rc == 0 and "usage: ecnn zoo" in out, "ecnn zoo --help")
+
+finish("cli-zoo")

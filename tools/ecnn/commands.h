@@ -1,0 +1,11 @@
+/* The subcommands. Each takes the arguments after its name and returns the
+ * process exit status (util.h). */
+#ifndef ECNN_TOOL_COMMANDS_H
+#define ECNN_TOOL_COMMANDS_H
+
+int cmd_layer(int argc, char **argv);
+int cmd_net(int argc, char **argv);
+int cmd_sweep(int argc, char **argv);
+int cmd_zoo(int argc, char **argv);
+
+#endif
