@@ -20,6 +20,8 @@ from ._errors import (CapacityError, CountOverflowError, EcnnError, EmptyOutputE
                       EnergyError, GroupsError, LimitError, NoMemoryError, NotEvaluatedError,
                       NullError, OrderError, RangeError, ReadOnlyError, TileError,
                       UnavailableError, UnknownKeyError)
+from . import memfile
+from .memfile import MemoryFileError
 
 OS, WS, IS, CUSTOM, OPTIMAL = Policy.OS, Policy.WS, Policy.IS, Policy.CUSTOM, Policy.OPTIMAL
 SLIDE, REFETCH = Reuse.SLIDE, Reuse.REFETCH
@@ -48,4 +50,5 @@ __all__ = [
     "EcnnError", "NullError", "UnknownKeyError", "RangeError", "GroupsError", "EmptyOutputError",
     "OrderError", "TileError", "CapacityError", "EnergyError", "CountOverflowError",
     "NoMemoryError", "NotEvaluatedError", "ReadOnlyError", "LimitError", "UnavailableError",
+    "memfile", "MemoryFileError",
 ]

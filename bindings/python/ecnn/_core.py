@@ -4,7 +4,7 @@ import dataclasses
 import operator
 from typing import NamedTuple, Optional, Tuple
 
-from . import _capi
+from . import _capi, memfile
 from ._capi import DIMS, Footprint, Policy, Reuse, Status, lib
 from ._errors import EcnnError, NoMemoryError, RangeError, check, error
 
@@ -189,6 +189,18 @@ class Memory(_Handle):
         if preset is not None:
             self.preset(preset)
         self._apply(params, self.PARAMS)
+
+    @classmethod
+    def from_file(cls, path):
+        """A Memory from a memory description file ("key = value" lines,
+        `#` comments: capacity, partition_i/_w/_o, choose_partition,
+        word_bytes, dram_read, dram_write, buf_read, buf_write, mac), the
+        file `ecnn ... --memory FILE` reads and `python3 -m ecnn.fit
+        --calibrate` writes. Keys the file leaves out keep their defaults.
+        Raises ecnn.memfile.MemoryFileError ("file:line: reason", a
+        ValueError) for a file the command-line tool would refuse;
+        ecnn.memfile.write(path, memory.params) writes one."""
+        return cls(**memfile.load(path))
 
     def preset(self, name):
         """Set the five energies from a preset ("eyeriss")."""

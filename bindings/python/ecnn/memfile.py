@@ -1,0 +1,235 @@
+"""Memory description files: "key = value" lines, `#` comments.
+
+The format the command-line tool reads with `ecnn ... --memory FILE`
+(tools/ecnn/memfile.c, docs/cli.md) and `python3 -m ecnn.fit --calibrate`
+writes (docs/validation.md). Standard library only, like the rest of the
+core binding; `ecnn.Memory.from_file(path)` builds a Memory from one.
+
+    # Eyeriss-like energies, in pJ per word
+    capacity   = 64Ki        # words; k, Ki, M, Mi, G, Gi; B = bytes (needs word_bytes)
+    dram_read  = 200
+    dram_write = 200
+    buf_read   = 6
+    buf_write  = 6
+    mac        = 1
+
+Keys (case-insensitive, each at most once): capacity, partition_i,
+partition_w, partition_o (sizes), dram_read, dram_write, buf_read,
+buf_write, mac (non-negative finite numbers), word_bytes (a whole number
+>= 1, to read sizes given in bytes), choose_partition (0/1, no/yes,
+false/true, off/on). Everything after `#` is a comment; blank lines are
+ignored. The parser accepts exactly what the tool's does and refuses the
+rest with "file:line: reason".
+"""
+import math
+import os
+import re
+import sys
+
+#: The keys of a memory file, in the order the tool lists them.
+KEYS = ("capacity", "partition_i", "partition_w", "partition_o", "dram_read", "dram_write",
+        "buf_read", "buf_write", "mac", "word_bytes", "choose_partition")
+SIZE_KEYS = ("capacity", "partition_i", "partition_w", "partition_o")
+ENERGY_KEYS = ("dram_read", "dram_write", "buf_read", "buf_write", "mac")
+#: File key -> ecnn.Memory keyword.
+MEMORY_NAMES = {"capacity": "capacity", "partition_i": "partition_I", "partition_w": "partition_W",
+                "partition_o": "partition_O", "choose_partition": "choose_partition",
+                **{k: k for k in ENERGY_KEYS}}
+_BOOLS = {"0": False, "1": True, "no": False, "yes": True, "false": False, "true": True,
+          "off": False, "on": True}
+_INT64_MAX = (1 << 63) - 1
+# C's isspace() in the "C" locale, which the tool's trim() uses.
+_SPACE = " \t\n\v\f\r"
+# strtod's syntax: decimal, or hexadecimal ("0x1.8p3"); its inf and nan are
+# refused anyway, as not finite.
+_FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
+_HEXFLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
+                       r"(?:[pP][+-]?\d+)?\Z", re.ASCII)
+_SIZE = re.compile(r"(\d+)(k|K|M|G)?(i)?(B|w)?\Z", re.ASCII)
+
+
+class MemoryFileError(ValueError):
+    """A memory file the tool would refuse: .path, .line (0 for the whole
+    file) and the reason, formatted as "path:line: reason"."""
+
+    def __init__(self, path, line, reason):
+        self.path, self.line, self.reason = path, line, reason
+        where = f"{path}:{line}" if line else f"{path}"
+        super().__init__(f"{where}: {reason}")
+
+
+def parse_size(text, what="size"):
+    """A size as the tool reads it: (value, in_bytes). "65536", "64Ki",
+    "1M" (10^6), "128KiB" (bytes), "4096w" (words). Raises ValueError."""
+    m = _SIZE.match(text)
+    if not m or (m.group(3) and not m.group(2)):
+        raise ValueError(f"{what}: '{text}' is not a size (a whole number with an optional k, Ki, "
+                         "M, Mi, G or Gi and an optional unit w for words or B for bytes, e.g. "
+                         "64Ki or 128KiB)")
+    value = int(m.group(1))
+    if value > _INT64_MAX:
+        raise ValueError(f"{what}: '{text}' is too large")
+    if m.group(2):
+        power = {"k": 1, "K": 1, "M": 2, "G": 3}[m.group(2)]
+        value *= (1024 if m.group(3) else 1000) ** power
+        if value > _INT64_MAX:
+            raise ValueError(f"{what}: '{text}' is too large")
+    return value, m.group(4) == "B"
+
+
+def _underflow(value, mantissa, nonzero_digit):
+    """strtod reports ERANGE, which the tool refuses, for a result below the
+    smallest normal double: a subnormal, or 0 from a non-zero mantissa."""
+    if value != 0:
+        return abs(value) < sys.float_info.min
+    return re.search(nonzero_digit, mantissa) is not None
+
+
+def parse_energy(text, what="energy"):
+    """A non-negative finite number (strtod's syntax)."""
+    if _HEXFLOAT.match(text):
+        try:
+            value = float.fromhex(text)
+        except OverflowError:
+            raise ValueError(f"{what}: '{text}' is not a finite number") from None
+        if _underflow(value, re.split("[pP]", text.lstrip("+-")[2:])[0], "[1-9a-fA-F]"):
+            raise ValueError(f"{what}: '{text}' is not a finite number")
+        if value < 0:
+            raise ValueError(f"{what}: {text} is negative")
+        return value
+    if not _FLOAT.match(text):
+        raise ValueError(f"{what}: '{text}' is not a finite number")
+    value = float(text)
+    if not math.isfinite(value) or _underflow(value, re.split("[eE]", text)[0], "[1-9]"):
+        raise ValueError(f"{what}: '{text}' is not a finite number")
+    if value < 0:
+        raise ValueError(f"{what}: {text} is negative")
+    return value
+
+
+def _parse_int(text, what, minimum):
+    if not re.match(r"[+-]?\d+\Z", text, re.ASCII):
+        raise ValueError(f"{what}: '{text}' is not a whole number")
+    value = int(text)
+    if abs(value) > _INT64_MAX:
+        raise ValueError(f"{what}: '{text}' is too large")
+    if value < minimum:
+        raise ValueError(f"{what}: {value} is below the minimum {minimum}")
+    return value
+
+
+def parse(text, path="<memory file>"):
+    """The entries of a memory file's text: {key: (value, line)}, keys in
+    lower case; sizes are (number, in_bytes) pairs. Raises MemoryFileError."""
+    entries = {}
+    for lineno, line in enumerate(text.split("\n"), 1):
+        line = line.split("#", 1)[0].strip(_SPACE)
+        if not line:
+            continue
+        if "=" not in line:
+            raise MemoryFileError(path, lineno, f"expected 'key = value', got '{line}'")
+        key, _, value = line.partition("=")
+        key, value = key.strip(_SPACE), value.strip(_SPACE)
+        what = f"{path}:{lineno}: {key}"
+        if not value:
+            raise MemoryFileError(path, lineno, f"{key}: no value")
+        lower = key.lower()
+        if lower not in KEYS:
+            raise MemoryFileError(path, lineno, f"unknown key '{key}' (known: {', '.join(KEYS)})")
+        if lower in entries:
+            raise MemoryFileError(path, lineno, f"key '{key}' given twice")
+        try:
+            if lower in SIZE_KEYS:
+                parsed = parse_size(value, what)
+            elif lower in ENERGY_KEYS:
+                parsed = parse_energy(value, what)
+            elif lower == "word_bytes":
+                parsed = _parse_int(value, what, 1)
+            else:
+                if value.lower() not in _BOOLS:
+                    raise ValueError(f"{what}: '{value}' is not one of "
+                                     + ", ".join(_BOOLS))
+                parsed = _BOOLS[value.lower()]
+        except ValueError as e:
+            # The messages above start with "path:line: key"; keep the reason.
+            reason = str(e)
+            prefix = f"{path}:{lineno}: "
+            raise MemoryFileError(path, lineno, reason[len(prefix):] if reason.startswith(prefix)
+                                  else reason) from None
+        entries[lower] = (parsed, lineno)
+    return entries
+
+
+def read(path):
+    """The entries of the memory file at path, as parse() returns them."""
+    try:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+    except OSError as e:
+        raise MemoryFileError(os.fspath(path), 0, f"cannot open: {e.strerror or e}") from None
+    except UnicodeDecodeError as e:
+        raise MemoryFileError(os.fspath(path), 0, f"not UTF-8 text: {e}") from None
+    return parse(text, os.fspath(path))
+
+
+def to_params(entries, path="<memory file>"):
+    """ecnn.Memory keywords from parse()'s entries, sizes in words. Sizes
+    in bytes need word_bytes and must be whole words."""
+    word_bytes = entries.get("word_bytes", (0, 0))[0]
+    params = {}
+    for key in KEYS:
+        if key not in entries or key == "word_bytes":
+            continue
+        value, lineno = entries[key]
+        if key in SIZE_KEYS:
+            number, in_bytes = value
+            if in_bytes:
+                if not word_bytes:
+                    raise MemoryFileError(path, lineno, f"{key}: {number} bytes given but no word "
+                                          "size: add word_bytes to the file")
+                if number % word_bytes:
+                    raise MemoryFileError(path, lineno, f"{key}: {number} bytes is not a whole "
+                                          f"number of {word_bytes}-byte words")
+                number //= word_bytes
+            value = number
+        params[MEMORY_NAMES[key]] = value
+    return params
+
+
+def load(path):
+    """ecnn.Memory keywords from the memory file at path (read + to_params)."""
+    return to_params(read(path), os.fspath(path))
+
+
+def _number(value):
+    """A float written so that it reads back exactly (repr), without a
+    needless ".0"."""
+    value = float(value)
+    return str(int(value)) if value.is_integer() and abs(value) < 2 ** 53 else repr(value)
+
+
+def dumps(params, comments=()):
+    """A memory file's text from Memory keywords (or a Memory's .params):
+    capacity, the partition when one is set, choose_partition when set, and
+    the five energies; `comments` become `#` lines at the top."""
+    lines = [f"# {c}".rstrip() for comment in comments for c in str(comment).splitlines()]
+    if lines:
+        lines.append("")
+    if "capacity" in params:
+        lines.append(f"capacity = {int(params['capacity'])}")
+    parts = [params.get("partition_" + t, 0) for t in "IWO"]
+    if any(parts):
+        for t, words in zip("iwo", parts):
+            lines.append(f"partition_{t} = {int(words)}")
+    if params.get("choose_partition"):
+        lines.append("choose_partition = 1")
+    for key in ENERGY_KEYS:
+        if key in params:
+            lines.append(f"{key} = {_number(params[key])}")
+    return "\n".join(lines) + "\n"
+
+
+def write(path, params, comments=()):
+    """Write dumps(params, comments) to path."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(dumps(params, comments))
