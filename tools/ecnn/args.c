@@ -220,3 +220,13 @@ int size_words(const size_arg *s, int64_t word_bytes, int64_t *words)
     *words = s->value / word_bytes;
     return 0;
 }
+
+int argscan_positional(const argscan *s, const char **slot, const char *limit)
+{
+    if (*slot) {
+        tool_error("unexpected argument '%s' (%s)", s->positional, limit);
+        return -1;
+    }
+    *slot = s->positional;
+    return 0;
+}

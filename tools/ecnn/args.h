@@ -32,6 +32,9 @@ const char *argscan_value(argscan *s);
 int argscan_flag(const argscan *s);
 /* Reports the current option as unknown; returns -1. */
 int argscan_unknown(const argscan *s);
+/* Takes the current positional argument into *slot; -1 (message printed,
+ * naming `limit`, e.g. "one network at a time") if *slot is already set. */
+int argscan_positional(const argscan *s, const char **slot, const char *limit);
 
 /* An integer >= min in decimal. */
 int parse_int(const char *what, const char *text, int64_t min, int64_t *out);

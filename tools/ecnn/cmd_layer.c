@@ -343,11 +343,7 @@ int cmd_layer(int argc, char **argv)
         if (k == ARG_END) break;
         if (k == ARG_ERROR) return EXIT_USAGE;
         if (k == ARG_POSITIONAL) {
-            if (yaml) {
-                tool_error("unexpected argument '%s' (one Timeloop file at most)", s.positional);
-                return EXIT_USAGE;
-            }
-            yaml = s.positional;
+            if (argscan_positional(&s, &yaml, "one Timeloop file at most")) return EXIT_USAGE;
             continue;
         }
         if (is_help(&s)) {

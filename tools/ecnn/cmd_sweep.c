@@ -299,11 +299,7 @@ int cmd_sweep(int argc, char **argv)
         if (k == ARG_END) break;
         if (k == ARG_ERROR) return EXIT_USAGE;
         if (k == ARG_POSITIONAL) {
-            if (arg) {
-                tool_error("unexpected argument '%s' (one network at a time)", s.positional);
-                return EXIT_USAGE;
-            }
-            arg = s.positional;
+            if (argscan_positional(&s, &arg, "one network at a time")) return EXIT_USAGE;
             continue;
         }
         if (is_help(&s)) {
