@@ -363,7 +363,8 @@ EC_API void ec_dataflow_destroy(ec_dataflow *dataflow);
 /**
  * Set an integer parameter. Tiles must be >= 0 (0 = automatic); a tile
  * larger than its extent is refused by the evaluation, which knows the layer.
- * Setting ::EC_DF_POLICY to ::EC_POLICY_CUSTOM keeps the current order.
+ * Setting ::EC_DF_POLICY to ::EC_POLICY_CUSTOM uses the order last given
+ * to ec_dataflow_set_order() (output-stationary's if none was).
  * @return ::EC_OK; ::EC_E_NULL; ::EC_E_KEY for an unknown key or enum value;
  *         ::EC_E_RANGE for a negative tile.
  */

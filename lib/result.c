@@ -190,7 +190,7 @@ ec_status ec_result_gap(const ec_result *r, double *dram_ratio, double *energy_r
     ec_bound_parts b;
     ec_status st = bound_of(r, &b);
     if (st) return st;
-    int64_t dram;
+    int64_t dram = 0;
     ec_result_get(r, EC_RESULT_DRAM_TOTAL, &dram);
     /* T >= |O| >= 1; the energy bound is 0 only when every price is. */
     if (dram_ratio) *dram_ratio = (double)dram / (double)b.T;

@@ -209,6 +209,39 @@ static int64_t least_factor(const fp_sums *s)
     return f;
 }
 
+/* idx before idx' when its pair's least is smaller, ties by index. */
+static int pair_before(const ec_pair *v, size_t a, size_t b)
+{
+    return v[a].least != v[b].least ? v[a].least < v[b].least : a < b;
+}
+
+static void sift_down(size_t *idx, size_t i, size_t n, const ec_pair *v)
+{
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= n) return;
+        if (c + 1 < n && pair_before(v, idx[c], idx[c + 1])) c++;
+        if (!pair_before(v, idx[i], idx[c])) return;
+        size_t t = idx[i];
+        idx[i] = idx[c];
+        idx[c] = t;
+        i = c;
+    }
+}
+
+/* Heap sort of pair indices by increasing least: in place and O(n log n),
+ * since a tall layer has hundreds of thousands of pairs on an axis. */
+static void sort_pairs(size_t *idx, size_t n, const ec_pair *v)
+{
+    for (size_t i = n / 2; i-- > 0;) sift_down(idx, i, n, v);
+    for (size_t end = n; end > 1; end--) {
+        size_t t = idx[0];
+        idx[0] = idx[end - 1];
+        idx[end - 1] = t;
+        sift_down(idx, 0, end - 1, v);
+    }
+}
+
 static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, const ec_cand *cr,
                             ec_pair **out, size_t **sorted, size_t *n)
 {
@@ -241,13 +274,8 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
             }
         }
     }
-    /* Insertion into idx by increasing least, ties by index: an axis has a
-     * few hundred pairs at most in practice. */
-    for (size_t i = 0; i < k; i++) {
-        size_t j = i;
-        for (; j > 0 && v[idx[j - 1]].least > v[i].least; j--) idx[j] = idx[j - 1];
-        idx[j] = i;
-    }
+    for (size_t i = 0; i < k; i++) idx[i] = i;
+    sort_pairs(idx, k, v);
     *out = v;
     *sorted = idx;
     *n = k;
@@ -369,6 +397,15 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
         next += t->c[d].n;
     }
     ec_axis ah = ec_shape_axis_h(shape), aw = ec_shape_axis_w(shape);
+    /* Refuse too many spatial choices before computing any footprint sum. */
+    size_t ph = t->c[EC_DIM_P].n, pw = t->c[EC_DIM_Q].n;
+    if (ph > MAX_CANDIDATES / t->c[EC_DIM_R].n || pw > MAX_CANDIDATES / t->c[EC_DIM_S].n ||
+        ph * t->c[EC_DIM_R].n > MAX_CANDIDATES / (pw * t->c[EC_DIM_S].n)) {
+        ec_msg(msg, "automatic tiling: more than 2^20 spatial tilings to search; set some "
+                    "tiles explicitly");
+        ec_tiler_free(t);
+        return EC_E_LIMIT;
+    }
     ec_status st = make_pairs(t, &ah, &t->c[EC_DIM_P], &t->c[EC_DIM_R], &t->hp, &t->hs, &t->nh);
     if (!st) st = make_pairs(t, &aw, &t->c[EC_DIM_Q], &t->c[EC_DIM_S], &t->wp, &t->ws, &t->nw);
     if (!st && t->nh && t->nw > MAX_CANDIDATES / t->nh) st = EC_E_LIMIT;

@@ -35,28 +35,6 @@ static int64_t blocks(int64_t extent, int64_t tile) { return extent / tile + (ex
  * Only the first such evaluation of an input runs, to keep the fuzzer fast
  * (tests/robust times such searches). The estimate: about 2 sqrt(E)
  * balanced tiles per automatic extent E. */
-/* Open library bugs the harness steps around, so that the CI's short run
- * stays green while they are open; build with -DFUZZ_KNOWN_BUGS=0 to fuzz
- * into them (docs/fuzzing.md, "Bugs found"). */
-#ifndef FUZZ_KNOWN_BUGS
-#define FUZZ_KNOWN_BUGS 1
-#endif
-
-/* Bug 5: the tile search sorts each axis's (t_P, t_R) candidate pairs by
- * insertion, in time quadratic in their number: H = 2 * 10^9, R = 3 (about
- * 2 * 10^5 pairs) takes 40 s at -O2. Skipped: more than 2^14 pairs on an
- * axis. */
-static int known_bug(const int64_t ext[EC_NDIMS], const int64_t tile[EC_NDIMS])
-{
-    if (!FUZZ_KNOWN_BUGS) return 0;
-    for (int a = EC_DIM_P; a <= EC_DIM_Q; a++) {
-        double n = 1;
-        for (int i = a; i <= a + 2; i += 2) n *= tile[i] ? 1 : 2 * sqrt((double)ext[i]) + 1;
-        if (n > P2(14)) return 1;
-    }
-    return 0;
-}
-
 static int costly(const ec_layer *l, const ec_dataflow *d)
 {
     int64_t ext[EC_NDIMS], tile[EC_NDIMS], policy = 0;
@@ -69,7 +47,6 @@ static int costly(const ec_layer *l, const ec_dataflow *d)
         if (i >= EC_DIM_P) spatial *= n;
         else channel *= n;
     }
-    if (known_bug(ext, tile)) return 2;
     ec_dataflow_get(d, EC_DF_POLICY, &policy);
     int optimal = policy == EC_POLICY_OPTIMAL;
     return spatial > (optimal ? P2(9) : P2(13)) || channel > (optimal ? P2(24) : P2(28));
@@ -126,8 +103,8 @@ void op_eval(world *w, in *s)
         return;
     }
     int cost = costly(l, d);
-    if (cost == 2 || (cost && w->costly++)) {
-        fz_trace("skipped: %s", cost == 2 ? "a known bug" : "a second costly search");
+    if (cost && w->costly++) {
+        fz_trace("skipped: a second costly search");
         return;
     }
     /* The reference: the closed form, into a result whose allocations

@@ -382,6 +382,23 @@ static void test_automatic_tiling_on_huge_extents(void **state)
  * automatic tiling of a 2^25-tap kernel took a minute; an extent of 2^61
  * counted 2^31 balanced tiles before refusing them; the asymptotic figures
  * of a kernel past the bound's 2^24 taps gave an undocumented status. */
+/* Tall layers: hundreds of thousands of (t_P, t_R) candidate pairs on one
+ * axis (H = 4 * 10^9, R = 3: about 2 * 10^5). The pairs were once sorted by
+ * insertion, quadratic in their number: over two minutes. Contract: an
+ * answer or a refusal in budget; and one axis too many is refused before
+ * any footprint is counted. */
+static void test_tall_layer(void **state)
+{
+    handles *h = *state;
+    ec_status st;
+    LAYER(h->l, EC_LAYER_H, 4000000000, EC_LAYER_R, 3);
+    TIMED(st, ec_evaluate(h->l, h->m, h->d, h->r));
+    ST(st, EC_OK);
+    LAYER(h->l, EC_LAYER_H, 1000000000, EC_LAYER_R, 3, EC_LAYER_W, 14, EC_LAYER_S, 3);
+    TIMED(st, ec_evaluate(h->l, h->m, h->d, h->r));
+    ST(st, EC_E_LIMIT);
+}
+
 static void test_work_limits(void **state)
 {
     handles *h = *state;
@@ -495,6 +512,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stride_and_dilation_beyond_input, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_huge_explicit_tiles, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_automatic_tiling_on_huge_extents, handles_setup, handles_teardown),
+        cmocka_unit_test_setup_teardown(test_tall_layer, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_work_limits, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_energy_overflow, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_extremes_never_wrap, handles_setup, handles_teardown),
