@@ -130,7 +130,9 @@ int parse_energy(const char *what, const char *text, double *out)
     char *end;
     errno = 0;
     double v = strtod(text, &end);
-    if (end == text || *end || errno == ERANGE || !isfinite(v)) {
+    /* ERANGE also flags underflow (a subnormal or 0): a finite energy the
+     * library accepts; only overflow (an infinite result) is refused. */
+    if (end == text || *end || !isfinite(v)) {
         tool_error("%s: '%s' is not a finite number", what, text);
         return -1;
     }
