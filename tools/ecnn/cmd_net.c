@@ -353,17 +353,7 @@ int cmd_net(int argc, char **argv)
     if (memfile && memfile_read(memfile, &mf) != 0) return EXIT_INPUT;
     network net;
     net_init(&net);
-    if (net_load(arg, &net) != 0) {
-        net_free(&net);
-        return EXIT_INPUT;
-    }
-    if (batch)
-        for (int i = 0; i < net.n; i++) net.layer[i].v[EC_LAYER_N] = batch;
-    else {
-        batch = net.layer[0].v[EC_LAYER_N];
-        for (int i = 1; i < net.n; i++)
-            if (net.layer[i].v[EC_LAYER_N] != batch) batch = 0;
-    }
+    if (net_load_batch(arg, &net, &batch) != 0) return EXIT_INPUT;
     int rc = EXIT_INPUT;
     ec_memory *m = ec_memory_create();
     ev_record *rec = calloc((size_t)net.n, sizeof *rec);

@@ -371,17 +371,7 @@ int cmd_sweep(int argc, char **argv)
     network net;
     net_init(&net);
     if (arg) {
-        if (net_load(arg, &net) != 0) {
-            net_free(&net);
-            return EXIT_INPUT;
-        }
-        if (batch)
-            for (int i = 0; i < net.n; i++) net.layer[i].v[EC_LAYER_N] = batch;
-        else {
-            batch = net.layer[0].v[EC_LAYER_N];
-            for (int i = 1; i < net.n; i++)
-                if (net.layer[i].v[EC_LAYER_N] != batch) batch = 0;
-        }
+        if (net_load_batch(arg, &net, &batch) != 0) return EXIT_INPUT;
     } else {
         int64_t v[LP_COUNT];
         lp_defaults(v);

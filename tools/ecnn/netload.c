@@ -170,3 +170,19 @@ int net_load(const char *arg, network *net)
     if (rc == 0 && !net->title[0]) str_copy(net->title, sizeof net->title, net->name);
     return rc;
 }
+
+int net_load_batch(const char *arg, network *net, int64_t *batch)
+{
+    if (net_load(arg, net) != 0) {
+        net_free(net);
+        return -1;
+    }
+    if (*batch) {
+        for (int i = 0; i < net->n; i++) net->layer[i].v[EC_LAYER_N] = *batch;
+        return 0;
+    }
+    *batch = net->layer[0].v[EC_LAYER_N];
+    for (int i = 1; i < net->n; i++)
+        if (net->layer[i].v[EC_LAYER_N] != *batch) *batch = 0;
+    return 0;
+}

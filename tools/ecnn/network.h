@@ -49,4 +49,9 @@ int net_add(network *net, const char *name, const int64_t v[LP_COUNT]);
  * Prints the reason and returns -1 on failure. */
 int net_load(const char *arg, network *net);
 
+/* net_load(), then the batch: *batch > 0 is set on every layer; 0 becomes
+ * the layers' common batch, or stays 0 if they differ. On failure the
+ * network is freed. */
+int net_load_batch(const char *arg, network *net, int64_t *batch);
+
 #endif
