@@ -60,6 +60,9 @@ DECISION_RE = re.compile(r"\b(docs/model\.md),?\s+decisions?\s+\(([a-z])\)")
 HEADING_NUM_RE = re.compile(r"^#{1,6}\s+([0-9]+(?:\.[0-9]+)*)\.?\s")
 DECISION_DEF_RE = re.compile(r"^\*\*\(([a-z])\)")
 
+# This checker, as the repository names it: its self-test data is faulty on
+# purpose.
+SELF = "tests/docs/check_paths.py"
 # Files that are data, not text a reader follows.
 SKIP_SUFFIXES = (".svg", ".png", ".abi", ".onnx", ".pb", ".bin")
 
@@ -248,12 +251,9 @@ def check(root):
         problems.append("%s: %s" % (where, what))
 
     scanned = 0
-    me = os.path.realpath(__file__)
     for rel in repo.files:
-        if rel.endswith(SKIP_SUFFIXES):
-            continue
         # This file's self-test plants faults on purpose.
-        if os.path.realpath(os.path.join(root, rel)) == me:
+        if rel.endswith(SKIP_SUFFIXES) or rel == SELF:
             continue
         text = read_text(root, rel)
         if text is None:
