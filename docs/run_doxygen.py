@@ -50,8 +50,8 @@ def main(argv):
                 if rel and not rel.startswith("..") and os.path.isfile(path):
                     os.remove(path)
         os.remove(manifest)
-    rc = subprocess.run([doxygen, doxyfile],
-                        cwd=os.path.dirname(os.path.abspath(doxyfile))).returncode
+    doxyfile = os.path.abspath(doxyfile)
+    rc = subprocess.run([doxygen, doxyfile], cwd=os.path.dirname(doxyfile)).returncode
     if rc != 0:
         return rc
     root = os.path.realpath(root)
