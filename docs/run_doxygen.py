@@ -3,10 +3,11 @@
 
 Usage: run_doxygen.py DOXYGEN DOXYFILE HTML_DIR SOURCE_ROOT
 
-Doxygen writes every page into one flat HTML directory and copies neither
-the images the Markdown pages show (docs/images/*.svg) nor the repository
-files they link to (README's include/ecnn.h); it leaves such links as they
-are, so they break. After doxygen succeeds (its warnings are errors, see
+Doxygen writes every page into one flat HTML directory. It copies the
+Markdown images it finds in IMAGE_PATH (docs/images), but neither the
+images of HTML <img> tags (README's and docs/cli.md's) nor the repository
+files pages link to (README's include/ecnn.h); it leaves such links as they
+are, so they break, and a Markdown image it cannot find it leaves silently. After doxygen succeeds (its warnings are errors, see
 Doxyfile.in), every relative src= and href= of every HTML page is resolved:
 
   - a target present in HTML_DIR (a generated page, a copied file) is fine;
