@@ -9,8 +9,10 @@
  * memory (DRAM and a Buffer of M words), its energy counted from the words
  * moved between the levels, the Buffer accesses and the MACs.
  *
- * The mathematical contract is docs/model.md (the project's MODEL.md with its
- * derivations). Section numbers in this header refer to it.
+ * The model is specified, with its derivations, in docs/model.md of the
+ * source distribution; "section N" in this header means section N of that
+ * page. Each group below says in a sentence what it computes, then names
+ * the page that specifies it.
  *
  * Usage pattern:
  *   - create the three input handles (::ec_layer, ::ec_memory,
@@ -40,6 +42,8 @@ extern "C" {
 #endif
 
 /** @defgroup version Version
+ * The version of the header being compiled against, and the stability of
+ * the ABI it promises (docs/abi.md).
  * @{ */
 /** Major version: incremented on an incompatible ABI change. */
 #define EC_VERSION_MAJOR 0
@@ -71,6 +75,8 @@ extern "C" {
 /** @endcond */
 
 /** @defgroup status Status codes and messages
+ * How every fallible call reports its outcome: a status code, its name, and
+ * a message naming the offending parameter and value (docs/guarantees.md).
  * @{ */
 
 /**
@@ -106,6 +112,8 @@ EC_API const char *ec_status_string(ec_status status);
 /** @} */
 
 /** @defgroup versionfn Runtime version
+ * The version of the library actually loaded, to compare with the header's
+ * (docs/abi.md).
  * @{ */
 /** The library's version as EC_VERSION_NUMBER was when it was built. */
 EC_API unsigned ec_version_number(void);
@@ -114,6 +122,8 @@ EC_API const char *ec_version_string(void);
 /** @} */
 
 /** @defgroup alloc Custom allocation
+ * Handles whose memory comes from the caller's allocator instead of malloc,
+ * and what a failed allocation leaves behind (docs/guarantees.md).
  * @{ */
 
 /**
@@ -132,7 +142,10 @@ typedef struct ec_allocator {
 
 /** @} */
 
-/** @defgroup layer Layer shape (MODEL.md section 1)
+/** @defgroup layer Layer shape
+ * A 2-D convolution (batch, channels, groups, image, kernel, strides,
+ * dilations, padding) and the sizes and MAC counts derived from it
+ * (docs/model.md section 1).
  * @{ */
 
 /** An opaque layer shape: a 2-D convolution (section 1). */
@@ -212,7 +225,10 @@ EC_API const char *ec_layer_message(const ec_layer *layer);
 
 /** @} */
 
-/** @defgroup memory Memory hierarchy (MODEL.md section 2)
+/** @defgroup memory Memory hierarchy
+ * The machine: an unbounded DRAM, a Buffer of M words (shared or
+ * partitioned among inputs, weights and outputs) and the energy of one
+ * access of each kind (docs/model.md section 2).
  * @{ */
 
 /** An opaque memory description: DRAM, a Buffer of M words, per-access energies. */
@@ -288,7 +304,11 @@ EC_API const char *ec_memory_message(const ec_memory *memory);
 
 /** @} */
 
-/** @defgroup dataflow Dataflow (MODEL.md sections 3 and 6)
+/** @defgroup dataflow Dataflow
+ * How the layer is scheduled: a loop order (a named policy, a custom
+ * permutation or the optimal one), a tile per dimension (given, or chosen
+ * automatically) and the input reuse and footprint options
+ * (docs/model.md sections 3 and 6; the optimal order: docs/search.md).
  * @{ */
 
 /** An opaque dataflow: loop order, tiles, input options. */
@@ -401,6 +421,9 @@ EC_API const char *ec_dataflow_message(const ec_dataflow *dataflow);
 /** @} */
 
 /** @defgroup result Results
+ * What one evaluation found: DRAM and Buffer accesses per tensor, the
+ * energy and its parts, the dataflow actually used (automatic tiles
+ * resolved) and the lower bound (docs/model.md sections 3, 4 and 7).
  * @{ */
 
 /** An opaque evaluation result. */
@@ -488,7 +511,11 @@ EC_API const char *ec_result_message(const ec_result *result);
 
 /** @} */
 
-/** @defgroup bound Lower bound and asymptotic formulas (MODEL.md sections 7 and 8)
+/** @defgroup bound Lower bound and asymptotic formulas
+ * The fewest DRAM transfers and the least energy any schedule of the layer
+ * on the memory can have (docs/model.md section 7, proved in
+ * docs/bound.md), and each named policy's transfers in the continuous
+ * relaxation (docs/model.md section 8, derived in docs/asymptotic.md).
  * @{ */
 
 /** Integer figures of section 7's lower bound. */
@@ -563,6 +590,9 @@ EC_API ec_status ec_result_asymptotic(const ec_result *result, double *dram_read
 /** @} */
 
 /** @defgroup eval Evaluation
+ * The counts and energy of a layer on a memory under a dataflow, by the
+ * closed form or by walking the loop nest; both give the same numbers
+ * (docs/model.md sections 4 and 5).
  * @{ */
 
 /**

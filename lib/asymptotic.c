@@ -1,4 +1,4 @@
-/* MODEL.md section 8: the asymptotic formula of each named policy, the
+/* docs/model.md section 8: the asymptotic formula of each named policy, the
  * continuous relaxation of section 4's closed form (ceilings, halos and the
  * capacity taken by streamed slices dropped; tiles optimised analytically
  * and clamped to the layer's extents). docs/asymptotic.md derives all three.

@@ -1,4 +1,4 @@
-/* MODEL.md section 7: a lower bound on the DRAM transfers, and on the
+/* docs/model.md section 7: a lower bound on the DRAM transfers, and on the
  * energy, of EVERY schedule of a layer on a Buffer of M words (not only the
  * tilings of section 3). docs/bound.md proves it. */
 #include "bound.h"

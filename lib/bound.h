@@ -1,4 +1,4 @@
-/* MODEL.md section 7: the lower bound for every schedule. */
+/* docs/model.md section 7: the lower bound for every schedule. */
 #ifndef EC_BOUND_H
 #define EC_BOUND_H
 

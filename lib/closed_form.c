@@ -1,4 +1,4 @@
-/* MODEL.md section 4: the closed form behind ec_evaluate(). Derivation:
+/* docs/model.md section 4: the closed form behind ec_evaluate(). Derivation:
  * docs/model.md, "The closed form". No loop over the 8-D nest: the counts
  * follow from the tile counts B_d, the order, and per-axis footprint sums. */
 #include "closed_form.h"

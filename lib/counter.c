@@ -1,4 +1,4 @@
-/* The exact loop-nest counter of MODEL.md section 5. It walks the outer
+/* The exact loop-nest counter of docs/model.md section 5. It walks the outer
  * (DRAM-level) loop nest tile by tile in the order pi and applies section 3's
  * transfer rule event by event; every input footprint comes from enumerating
  * the (output, kernel) index pairs of the tile. It exists to validate the

@@ -1,4 +1,4 @@
-/* The dataflow handle (MODEL.md sections 3 and 6): loop order (a named
+/* The dataflow handle (docs/model.md sections 3 and 6): loop order (a named
  * policy or a custom permutation), tiles, input options. */
 #include "internal.h"
 

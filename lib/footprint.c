@@ -1,6 +1,6 @@
 /* Per-axis input footprints and their sums over tile positions.
  *
- * MODEL.md section 3 defines the rows an input tile occupies as the SET
+ * docs/model.md section 3 defines the rows an input tile occupies as the SET
  * Fh = {p*sh + r*dh - pt : p in the P-tile, r in the R-tile} clipped to
  * [0, H); section 4 needs SumFh (and its slide variants) without walking the
  * loop nest. Both are computed here in closed form; docs/model.md derives

@@ -1,4 +1,4 @@
-/* Per-axis input footprints (MODEL.md section 3, "Tile footprints") and their
+/* Per-axis input footprints (docs/model.md section 3, "Tile footprints") and their
  * sums over tile positions (section 4, SumFh and its slide variants). One
  * axis is rows (P, R, H) or columns (Q, S, W); see ec_axis. */
 #ifndef EC_FOOTPRINT_H

@@ -1,4 +1,4 @@
-/* The layer handle (MODEL.md section 1): parameters, validation, derived
+/* The layer handle (docs/model.md section 1): parameters, validation, derived
  * sizes. Validation is done once, here, so that the evaluators can rely on
  * every size of the model fitting 64 bits. */
 #include "internal.h"

@@ -1,4 +1,4 @@
-/* The memory handle (MODEL.md section 2): Buffer capacity or partition, and
+/* The memory handle (docs/model.md section 2): Buffer capacity or partition, and
  * the five per-access energies. */
 #include "internal.h"
 

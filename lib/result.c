@@ -1,4 +1,4 @@
-/* The result handle: counts of one evaluation, their energies (MODEL.md
+/* The result handle: counts of one evaluation, their energies (docs/model.md
  * section 3, "Energy"), and the dataflow actually used. */
 #include "bound.h"
 

@@ -1,4 +1,4 @@
-/* MODEL.md section 6: explicit tiles checked, automatic ones chosen.
+/* docs/model.md section 6: explicit tiles checked, automatic ones chosen.
  *
  * The automatic choice is the minimum-energy tiling among balanced tilings
  * (t_d = ceil(extent_d / b)) that fit, ties to fewer DRAM accesses, then to

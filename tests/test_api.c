@@ -3,7 +3,7 @@
  *
  * The layout follows the header: version, status strings, layer, memory,
  * dataflow, result, evaluation. Where a test checks a number, the number is
- * worked out by hand in a comment from MODEL.md (sections 1-3 and 6), so that
+ * worked out by hand in a comment from docs/model.md (sections 1-3 and 6), so that
  * a failure says which side to look at. */
 #include <stdarg.h>
 #include <stddef.h>

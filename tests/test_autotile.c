@@ -1,4 +1,4 @@
-/* Automatic tiling (MODEL.md section 6) against brute force: on small random
+/* Automatic tiling (docs/model.md section 6) against brute force: on small random
  * layers, every balanced tiling (t_d = ceil(extent_d / b), b = 1..extent_d)
  * of the automatic dimensions is evaluated with explicit tiles, and the best
  * by the section's rule (minimum energy, then fewer DRAM accesses, then

@@ -5,7 +5,7 @@
  *    on every conv layer of ResNet-50 and VGG-16 at M = 4096 and 65536;
  *  - the standalone call agrees with the bound attached to evaluations;
  *  - exact auto-tiled OS over its asymptotic formula tends to 1 on
- *    MODEL.md section 8's growing sequence. */
+ *    docs/model.md section 8's growing sequence. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -244,7 +244,7 @@ static void test_bound_real_networks(void **state)
     ec_layer_destroy(l);
 }
 
-/* MODEL.md section 8: C = K = 32 s, 14s x 14s outputs (H = W = 14s + 2, no
+/* docs/model.md section 8: C = K = 32 s, 14s x 14s outputs (H = W = 14s + 2, no
  * padding), 3x3, M = 1024 s^4, `refetch`, t_C = 1, full R and S: the exact
  * DRAM transfers over the formula's fall towards 1 (1.25, 1.17, 1.08). */
 static void test_asymptotic_convergence(void **state)

@@ -1,4 +1,4 @@
-/* Hand-computed counts (MODEL.md section 3's transfer rule, applied by hand).
+/* Hand-computed counts (docs/model.md section 3's transfer rule, applied by hand).
  *
  * Each test is a small layer with explicit tiles and an explicit loop order.
  * The comments derive every count from the transfer rule, walking the outer

@@ -1,4 +1,4 @@
-/* Property: the closed form (ec_evaluate, MODEL.md section 4) equals the
+/* Property: the closed form (ec_evaluate, docs/model.md section 4) equals the
  * loop-nest walk (ec_count, section 5), field by field, and both refuse the
  * same dataflows, on seeded random layers x orders x tiles x the four input
  * options. The counter shares no counting code with the closed form, so

@@ -2,7 +2,7 @@
  * $ECNN_VALIDATION_DIR/timeloop_two_level_mappings.csv is one explicit
  * mapping that timeloop-model evaluated on a two-level architecture (DRAM,
  * one shared GlobalBuffer of M_words words, one MAC; 200 pJ per DRAM word,
- * 6 pJ per buffer access, 1 pJ per MAC). MODEL.md section 3 says that the
+ * 6 pJ per buffer access, 1 pJ per MAC). docs/model.md section 3 says that the
  * `slide` + `bbox` dataflow reproduces Timeloop's counts; this test checks
  * that ec_evaluate() does, on every row, field by field, and that the total
  * energy is equal to the picojoule.

@@ -21,7 +21,7 @@ REFERENCE = sys.argv[2]
 DATA = os.environ.get("ECNN_CLI_DATA", os.path.dirname(os.path.abspath(__file__)))
 VALIDATION = os.environ.get("ECNN_VALIDATION_DIR", "")
 
-# MODEL.md's layer parameters, in ec_layer_param order.
+# docs/model.md's layer parameters (section 1), in ec_layer_param order.
 PARAMS = ["N", "C", "K", "G", "H", "W", "R", "S", "stride_h", "stride_w", "dilation_h",
           "dilation_w", "pad_top", "pad_bottom", "pad_left", "pad_right"]
 FLAGS = ["--N", "--C", "--K", "--G", "--H", "--W", "--R", "--S", "--stride-h", "--stride-w",
@@ -125,12 +125,12 @@ def layer(N=1, C=1, K=1, G=1, H=1, W=None, R=1, S=None, stride=1, stride_w=None,
 
 
 def out_extent(n, k, stride, dil, p0, p1):
-    """MODEL.md section 1: P = floor((H + pt + pb - dh*(R-1) - 1) / sh) + 1."""
+    """docs/model.md section 1: P = floor((H + pt + pb - dh*(R-1) - 1) / sh) + 1."""
     return (n + p0 + p1 - dil * (k - 1) - 1) // stride + 1
 
 
 def macs(v):
-    """MODEL.md section 1: MACs = N * G * Kg * Cg * P * Q * R * S."""
+    """docs/model.md section 1: MACs = N * G * Kg * Cg * P * Q * R * S."""
     N, C, K, G, H, W, R, S, sh, sw, dh, dw, pt, pb, pl, pr = v
     P = out_extent(H, R, sh, dh, pt, pb)
     Q = out_extent(W, S, sw, dw, pl, pr)

@@ -4,7 +4,7 @@ matches the figure commonly quoted for the network (docs/zoo.md gives the
 sources). ecnn zoo in its three formats; ECNN_ZOO_DIR.
 
 What is counted: the MACs of the conv and fully-connected layers, padding
-taps included (MODEL.md: N*G*Kg*Cg*P*Q*R*S), batch 1; pooling, batch norm,
+taps included (docs/model.md section 1: N*G*Kg*Cg*P*Q*R*S), batch 1; pooling, batch norm,
 activations, residual additions and softmax are not. The quoted figures are
 rounded to two or three significant digits, so the tolerance is 1%."""
 import csv

@@ -106,7 +106,7 @@ static void text_output(outbuf *ob, const int64_t v[LP_COUNT], const ec_memory *
     } else {
         ob_puts(ob, "Bound      unavailable for this layer\n");
     }
-    ob_puts(ob, "\nAsymptotic formulas (MODEL.md section 8; continuous relaxation)\n");
+    ob_puts(ob, "\nAsymptotic formulas (docs/model.md section 8; continuous relaxation)\n");
     table_init(&t, 0);
     table_col(&t, "policy", "policy", COL_STR);
     table_col(&t, "dram_reads", "DRAM reads", COL_NUM);

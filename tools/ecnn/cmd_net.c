@@ -151,7 +151,7 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
     }
     table_render(&t, ob);
     table_free(&t);
-    ob_printf(ob, "\nI/W/O read, O write: DRAM words per tensor. energy: MODEL.md's energy in the "
+    ob_printf(ob, "\nI/W/O read, O write: DRAM words per tensor. energy: the energy of docs/model.md in the "
                   "units of the\nper-access energies; bound: its lower bound over every schedule "
                   "(section 7);\ngap: energy / bound. DRAM words in total %" PRId64
                   ", at least %" PRId64 " (gap %.3f).\n",

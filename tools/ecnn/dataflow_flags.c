@@ -9,7 +9,7 @@
 const char *const mode_names[7] = {"os", "ws", "is", "custom", "optimal", "best", NULL};
 
 const char df_help[] =
-    "Dataflow (MODEL.md sections 3 and 6):\n"
+    "Dataflow (docs/model.md sections 3 and 6):\n"
     "  --policy P             optimal (default: the minimum-energy order and tiling\n"
     "                         over all 8! orders), best (the best of os, ws, is),\n"
     "                         os, ws or is\n"

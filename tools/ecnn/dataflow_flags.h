@@ -1,4 +1,4 @@
-/* The flags that choose a dataflow (MODEL.md sections 3 and 6): a policy
+/* The flags that choose a dataflow (docs/model.md sections 3 and 6): a policy
  * or a custom order, tiles, and the input options. */
 #ifndef ECNN_TOOL_DATAFLOW_FLAGS_H
 #define ECNN_TOOL_DATAFLOW_FLAGS_H

@@ -3,7 +3,7 @@
 #include <string.h>
 
 const char layer_help[] =
-    "Layer (MODEL.md section 1; every parameter defaults to 1, padding to 0):\n"
+    "Layer (docs/model.md section 1; every parameter defaults to 1, padding to 0):\n"
     "  --N n, --batch n       batch\n"
     "  --C n, --K n           input and output channels (totals, divisible by G)\n"
     "  --G n, --groups n      groups (1 dense, G = C = K depthwise)\n"

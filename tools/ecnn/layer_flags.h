@@ -1,4 +1,4 @@
-/* The flags that describe one layer: every parameter of MODEL.md section 1. */
+/* The flags that describe one layer: every parameter of docs/model.md section 1. */
 #ifndef ECNN_TOOL_LAYER_FLAGS_H
 #define ECNN_TOOL_LAYER_FLAGS_H
 

@@ -10,7 +10,7 @@
 static const char usage[] =
     "usage: ecnn COMMAND [OPTIONS]\n"
     "\n"
-    "The energy of convolutional layers on a DRAM + Buffer machine (MODEL.md),\n"
+    "The energy of convolutional layers on a DRAM + Buffer machine (docs/model.md),\n"
     "its breakdown, the dataflow, and the distance to the lower bound.\n"
     "\n"
     "Commands:\n"

@@ -8,7 +8,7 @@
 const char *const mem_energy_keys[5] = {"dram_read", "dram_write", "buf_read", "buf_write", "mac"};
 
 const char mem_help[] =
-    "Memory (MODEL.md section 2; default: a shared Buffer of 64Ki words, DRAM 200,\n"
+    "Memory (docs/model.md section 2; default: a shared Buffer of 64Ki words, DRAM 200,\n"
     "Buffer 6, MAC 1):\n"
     "  --memory FILE          a memory file (key = value lines, see docs/cli.md);\n"
     "                         the flags below override it key by key\n"

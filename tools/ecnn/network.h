@@ -1,5 +1,5 @@
 /* A layer as the tool keeps it (the sixteen settable parameters of
- * MODEL.md section 1, indexed by ec_layer_param), and a network: a named
+ * docs/model.md section 1, indexed by ec_layer_param), and a network: a named
  * list of layers, loaded from the zoo, a network CSV file, a Timeloop YAML
  * file (one layer), a directory of YAML files or a list file. */
 #ifndef ECNN_TOOL_NETWORK_H
@@ -30,7 +30,7 @@ typedef struct network {
     int n, cap;
 } network;
 
-/* Every parameter at its default (MODEL.md: extents 1, strides and
+/* Every parameter at its default (docs/model.md section 1: extents 1, strides and
  * dilations 1, no padding). */
 void lp_defaults(int64_t v[LP_COUNT]);
 /* Sets a library layer from v and checks it; on failure err holds the

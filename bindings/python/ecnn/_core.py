@@ -90,7 +90,7 @@ class Sizes(NamedTuple):
 
 
 class Layer(_Handle):
-    """A convolutional layer's shape (MODEL.md section 1).
+    """A convolutional layer's shape (docs/model.md section 1).
 
     Keyword arguments, also readable and writable as attributes: N, C, K, G,
     H, W, R, S, stride_h, stride_w, dilation_h, dilation_w, pad_top,
@@ -169,7 +169,7 @@ for _name, _key in _capi.LAYER_DERIVED.items():
 
 
 class Memory(_Handle):
-    """The memory hierarchy (MODEL.md section 2): DRAM and a Buffer.
+    """The memory hierarchy (docs/model.md section 2): DRAM and a Buffer.
 
     Keyword arguments, also attributes: capacity (words, default 65536),
     partition_I, partition_W, partition_O (words; any non-zero partitions
@@ -283,7 +283,7 @@ def _order_string(order):
 
 
 class Dataflow(_Handle):
-    """A dataflow (MODEL.md sections 3 and 6): loop order, tiles, options.
+    """A dataflow (docs/model.md sections 3 and 6): loop order, tiles, options.
 
     policy: Policy.OS (default), WS, IS or OPTIMAL, or its name; an order
     string such as "NGKPQCRS" (outermost first) is a custom order, as is
