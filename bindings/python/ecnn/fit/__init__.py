@@ -54,7 +54,8 @@ from .heldout import PREDICTORS, by_group, cross_validate, kfold, predict, score
 from .model import (_DEFAULT_ENERGY, DEFAULT_ENERGY, ENERGY_KEYS, NAMED, POLICIES, QUANTITIES,
                     Model, Progress, asymptotic, counts, make_memory, memory_params, quantity)
 from .report import report_json, report_text
-from .stats import (P_FLOOR, bootstrap_r2, condition_number, format_p, nested_f, nnls, ols,
-                    SPEARMAN_EXACT, ranks, relative_errors, scale_factor, spearman)
+from .stats import (P_FLOOR, SPEARMAN_EXACT, bootstrap_r2, bootstrap_r2_many, condition_number,
+                    format_p, nested_f, nnls, ols, ranks, relative_errors, scale_factor,
+                    spearman)
 
 

@@ -9,7 +9,7 @@ import numpy as np
 
 from .data import DataError
 from .model import counts, quantity
-from .stats import bootstrap_r2, format_p, nested_f, ols, relative_errors, spearman
+from .stats import bootstrap_r2_many, format_p, nested_f, ols, relative_errors, spearman
 
 #: --components: name -> (label, the count from a Result).
 COMPONENTS = {
@@ -56,22 +56,21 @@ def fit_group(x, y, macs=None, components=None, component_names=(), bootstrap=0,
     out = {"n": len(y)}
     ly = np.log(y)
 
-    def pair(regressor, name, boot_seed):
+    def pair(regressor, name):
         lin = _with_errors(ols(y, regressor, ["intercept", name]), y)
         log = ols(ly, np.log(regressor), ["intercept", "log " + name])
         _with_errors(log, y, np.exp(log["fitted"]))
-        lin["r2_ci"] = bootstrap_r2(regressor, y, bootstrap, boot_seed)
-        log["r2_ci"] = bootstrap_r2(np.log(regressor), ly, bootstrap, boot_seed)
         return lin, log
 
-    out["linear"], out["loglog"] = pair(x, "model", seed)
+    boot = [(x, y), (np.log(x), ly)]
+    out["linear"], out["loglog"] = pair(x, "model")
     out["relative"] = _with_errors(ols(y, x, ["intercept", "model"], weights=1 / (y * y)), y)
     out["spearman"] = spearman(x, y)
     if macs is not None:
         macs = np.asarray(macs, dtype=float)
         if np.ptp(macs) > 0:
-            # The same resamples as the model's, so the intervals compare.
-            out["macs_linear"], out["macs_loglog"] = pair(macs, "MACs", seed)
+            out["macs_linear"], out["macs_loglog"] = pair(macs, "MACs")
+            boot += [(macs, y), (np.log(macs), ly)]
             per_mac = np.log(x / macs)
             if np.ptp(per_mac) > FLAT * max(1.0, float(np.max(np.abs(per_mac)))) \
                     and len(y) >= 4:
@@ -82,6 +81,10 @@ def fit_group(x, y, macs=None, components=None, component_names=(), bootstrap=0,
                                  if len(y) >= 4 else f"{len(y)} rows: too few (at least 4)"}
         else:
             out["nested"] = {"skipped": "the MAC count is the same on every row"}
+    # The same resamples for every fit, so that their intervals compare.
+    intervals = bootstrap_r2_many(boot, bootstrap, seed)
+    for key, ci in zip(("linear", "loglog", "macs_linear", "macs_loglog"), intervals):
+        out[key]["r2_ci"] = ci
     if components is not None:
         comp = np.asarray(components, dtype=float)
         keep = [j for j in range(comp.shape[1]) if np.ptp(comp[:, j]) > 0]

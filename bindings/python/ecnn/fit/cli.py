@@ -266,7 +266,7 @@ def run(argv=None, stdout=None, stderr=None):
     if args.plot:
         from .plots import plot  # matplotlib only when asked
         e = {k: float(params.get(k, DEFAULT_ENERGY[k])) for k in ENERGY_KEYS}
-        xlabel = (f"model {QUANTITIES[args.quantity]}, policy {policy} "
+        xlabel = (f"model {QUANTITIES[args.quantity]}, policy {policy}\n"
                   f"(per word: DRAM {e['dram_read']:.3g}/{e['dram_write']:.3g}, Buffer "
                   f"{e['buf_read']:.3g}/{e['buf_write']:.3g} read/write, MAC {e['mac']:.3g})")
         plot(args.plot, rows, analysis, xlabel, f"measured: {args.measured}", args.title,

@@ -89,6 +89,7 @@ def parse_csv(text, measured, group_by=None, path="<csv>"):
             f"needs {' '.join(REQUIRED_COLUMNS)}, and {' '.join(OPTIONAL_COLUMNS)} default to 1)")
     column = {name: i for i, name in enumerate(header)}
     rows = []
+    checked = set()
     index = 0
     while True:
         try:
@@ -122,11 +123,14 @@ def parse_csv(text, measured, group_by=None, path="<csv>"):
             "stride_h": values["Hstride"], "stride_w": values["Wstride"],
             "dilation_h": values["Hdilation"], "dilation_w": values["Wdilation"],
         }
-        try:
-            with _core.Layer(**layer) as handle:
-                handle.check()
-        except EcnnError as e:
-            raise DataError(f"{where}: the library refuses the layer: {e.message}") from None
+        key = tuple(sorted(layer.items()))
+        if key not in checked:  # once per distinct layer: large files repeat many
+            try:
+                with _core.Layer(**layer) as handle:
+                    handle.check()
+            except EcnnError as e:
+                raise DataError(f"{where}: the library refuses the layer: {e.message}") from None
+            checked.add(key)
         group = fields[column[group_by]].strip() if group_by is not None else None
         rows.append(Row(line, index, layer, energy, group, dict(zip(header, fields))))
     if not rows:
@@ -137,7 +141,7 @@ def parse_csv(text, measured, group_by=None, path="<csv>"):
 def layer_key(row):
     """What identifies a layer: two rows with the same key are the same
     layer for the model (the cache and the duplicate check use it)."""
-    return tuple(sorted(row.layer.items()))
+    return tuple(sorted(row.layer.items()))  # as parse_csv() checks them
 
 
 def duplicates(rows):

@@ -142,6 +142,7 @@ class Progress:
         self.delay, self.every = delay, every
         self.start = time.monotonic()
         self.last = None
+        self.shown = None
         try:
             self.tty = self.stream.isatty()
         except (AttributeError, ValueError):
@@ -155,7 +156,9 @@ class Progress:
         if not self.tty and self.last is not None and now - self.last < self.every \
                 and done < self.total:
             return
-        self.last = now
+        if done == self.shown:
+            return
+        self.last, self.shown = now, done
         rate = done / elapsed if elapsed > 0 else 0
         left = (self.total - done) / rate if rate > 0 else float("nan")
         text = (f"ecnn.fit: {self.what}: {done}/{self.total}, {elapsed:.0f} s"

@@ -156,35 +156,54 @@ def nested_f(y, base, extra, names):
 def bootstrap_r2(x, y, reps=1000, seed=1, chunk=100):
     """A percentile bootstrap 95 % interval for the R^2 of the simple
     regression of y on x with an intercept (the squared correlation):
-    `reps` resamples of the rows with replacement, drawn by
-    numpy.random.default_rng(seed).integers(0, n, (chunk, n)) chunk by
-    chunk. Resamples where x or y is constant are dropped. (lo, hi), or
-    (nan, nan) with reps = 0."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    n = len(x)
+    `reps` resamples of the rows with replacement. (lo, hi), or (nan, nan)
+    with reps = 0. bootstrap_r2_many() with one pair."""
+    return bootstrap_r2_many([(x, y)], reps, seed, chunk)[0]
+
+
+def bootstrap_r2_many(pairs, reps=1000, seed=1, chunk=100):
+    """bootstrap_r2() of several (x, y) pairs of the same rows, on the same
+    resamples: numpy.random.default_rng(seed).integers(0, n, (chunk, n)),
+    chunk by chunk, each resample as the count of every row in it, so that
+    the five sums each R^2 needs are one matrix product for all pairs.
+    Resamples where x or y is constant are dropped."""
+    n = len(pairs[0][0])
     if reps <= 0 or n < 3:
-        return (math.nan, math.nan)
+        return [(math.nan, math.nan)] * len(pairs)
+    columns = []
+    for x, y in pairs:
+        # Centred and scaled first, so that the sums below lose no digits
+        # (energies of 1e9 squared would).
+        x = np.asarray(x, dtype=float)
+        y = np.asarray(y, dtype=float)
+        x = (x - x.mean()) / (np.std(x) or 1.0)
+        y = (y - y.mean()) / (np.std(y) or 1.0)
+        columns += [x, y, x * x, y * y, x * y]
+    F = np.column_stack(columns)
     rng = np.random.default_rng(seed)
-    values = []
+    values = [[] for _ in pairs]
     left = reps
     while left > 0:
         m = min(chunk, left)
         idx = rng.integers(0, n, (m, n))
-        xs, ys = x[idx], y[idx]
-        xs = xs - xs.mean(axis=1, keepdims=True)
-        ys = ys - ys.mean(axis=1, keepdims=True)
-        sxy = np.einsum("ij,ij->i", xs, ys)
-        sxx = np.einsum("ij,ij->i", xs, xs)
-        syy = np.einsum("ij,ij->i", ys, ys)
-        ok = (sxx > 0) & (syy > 0)
-        values.append(sxy[ok] ** 2 / (sxx[ok] * syy[ok]))
+        W = np.bincount((idx + (np.arange(m) * n)[:, None]).ravel(),
+                        minlength=m * n).reshape(m, n).astype(float)
+        S = W @ F / n
+        for j in range(len(pairs)):
+            sx, sy, sxx, syy, sxy = (S[:, 5 * j + i] for i in range(5))
+            vx, vy, cxy = sxx - sx * sx, syy - sy * sy, sxy - sx * sy
+            ok = (vx > 1e-14) & (vy > 1e-14)
+            values[j].append(cxy[ok] ** 2 / (vx[ok] * vy[ok]))
         left -= m
-    values = np.concatenate(values)
-    if not len(values):
-        return (math.nan, math.nan)
-    lo, hi = np.percentile(values, [100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2])
-    return (float(lo), float(hi))
+    out = []
+    for v in values:
+        v = np.concatenate(v)
+        if not len(v):
+            out.append((math.nan, math.nan))
+            continue
+        lo, hi = np.percentile(v, [100 * (1 - LEVEL) / 2, 100 * (1 + LEVEL) / 2])
+        out.append((float(lo), float(hi)))
+    return out
 
 
 def scale_factor(x, y, weights="relative"):
