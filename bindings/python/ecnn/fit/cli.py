@@ -162,12 +162,15 @@ def load_rows(path, args, warnings, what):
         note = f", {copies} duplicate rows dropped (--dedupe)"
     elif copies:
         first = min(dup["copies"])
+        across = sum(1 for i, j in dup["copies"].items() if rows[i].group != rows[j].group)
+        where = (f"; {across} of them in another group than the row they copy, so --dedupe "
+                 "also shrinks those groups" if across else "")
         warnings.append(("duplicate-rows",
                          f"{what}: {copies} of {len(rows)} rows repeat an earlier row (the same "
                          f"layer and measured energy; the first is line {rows[first].line}, a "
                          f"copy of line {rows[dup['copies'][first]].line}): they count as "
                          "independent evidence in every fit, narrow every interval and leak "
-                         "between cross-validation folds; --dedupe drops them"))
+                         f"between cross-validation folds; --dedupe drops them{where}"))
     if dup["repeated_layers"]:
         warnings.append(("repeated-layers",
                          f"{what}: {dup['repeated_layers']} layers appear on "
