@@ -25,14 +25,17 @@ def _energy_arg(text):
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
-def _word_bytes_arg(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is below the minimum 1")
-    return value
+def _whole_arg(minimum):
+    """An argparse type: a whole number >= minimum."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is below the minimum {minimum}")
+        return value
+    return parse
 
 
 def _fix_arg(text):
@@ -42,16 +45,6 @@ def _fix_arg(text):
         raise argparse.ArgumentTypeError(f"'{text}' is not KEY=VALUE with KEY one of "
                                          f"{', '.join(ENERGY_KEYS)}")
     return key, _energy_arg(value.strip())
-
-
-def _count_arg(text):
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is negative")
-    return value
 
 
 def parser():
@@ -81,7 +74,7 @@ def parser():
                              "6, MAC 1; flags override the file key by key)")
     m.add_argument("--memory", metavar="FILE", help="a memory description file (key = value)")
     m.add_argument("--capacity", "-M", metavar="SIZE", help="Buffer capacity, e.g. 65536 or 64Ki")
-    m.add_argument("--word-bytes", type=_word_bytes_arg, metavar="N",
+    m.add_argument("--word-bytes", type=_whole_arg(1), metavar="N",
                    help="bytes per word, to read sizes given in bytes (128KiB)")
     m.add_argument("--partition", metavar="I,W,O",
                    help="a partitioned Buffer (or --partition-i, -w, -o SIZE)")
@@ -107,7 +100,7 @@ def parser():
                         "are in the measured unit, e.g. calibrated); by default the model is "
                         "scaled by one factor first")
     s = p.add_argument_group("statistics")
-    s.add_argument("--bootstrap", type=_count_arg, default=1000, metavar="N",
+    s.add_argument("--bootstrap", type=_whole_arg(0), default=1000, metavar="N",
                    help="resamples for the bootstrap intervals of R^2 (default 1000, 0: none)")
     s.add_argument("--seed", type=int, default=1,
                    help="seed of the bootstrap and of the --cv folds (default 1)")
@@ -117,9 +110,9 @@ def parser():
                    help="also the paper's form: measured = b * f through the origin, one b over "
                         "all rows, for f the asymptotic energy of OS, WS and IS (ec_asymptotic), "
                         "the model's energy and the MACs")
-    s.add_argument("--jobs", "-j", type=_count_arg, metavar="N",
+    s.add_argument("--jobs", "-j", type=_whole_arg(0), metavar="N",
                    help="processes evaluating the model (default: the CPUs available, at most "
-                        "8; 1: this process only)")
+                        "8, also for 0; 1: this process only)")
     h = p.add_argument_group("held-out evaluation (calibrate on some rows, predict others)")
     h.add_argument("--calibrate-on", metavar="FILE",
                    help="calibrate the energies on this CSV file (default: the CSV file)")
@@ -135,9 +128,11 @@ def parser():
                         "them as a memory description file")
     c.add_argument("--fix", action="append", type=_fix_arg, default=[], metavar="KEY=E",
                    help="hold an energy at a value while calibrating (repeatable), e.g. mac=0 "
-                        "when the measured energy leaves out the arithmetic")
+                        "when the measured energy leaves out the arithmetic; also for the "
+                        "held-out calibrations")
     c.add_argument("--weights", choices=("relative", "absolute"), default="relative",
-                   help="minimise squared relative errors (default) or squared errors")
+                   help="minimise squared relative errors (default) or squared errors, in "
+                        "calibrations and scale factors")
     return p
 
 
