@@ -175,7 +175,9 @@ class CommandLine(unittest.TestCase):
                                   ([path, "--cv", "x"], "--cv: 'x' is neither"),
                                   ([path, "--cv", "1"], "--cv: 1 folds"),
                                   ([path, "--calibrate-on", path], "name the same file"),
-                                  ([], "no CSV file")):
+                                  ([], "no CSV file"),
+                                  (["--test-on", path, "--calibrate", "x.mem"],
+                                   "--calibrate fits the CSV file given")):
                 with self.subTest(argv=argv):
                     status, _, err = run_fit(argv + base)
                     self.assertEqual(status, 1, err)

@@ -191,6 +191,10 @@ def run(argv=None, stdout=None, stderr=None):
     main_csv = args.csv or args.test_on
     if main_csv is None:
         raise DataError("no CSV file: give one, or --test-on FILE")
+    if args.calibrate and args.csv is None:
+        # Which file would it fit: the one tested, or --calibrate-on's? Ask.
+        raise DataError("--calibrate fits the CSV file given as the argument; give it (with "
+                        "--test-on alone it would calibrate on the rows under test)")
     components = ()
     if args.components:
         components = tuple(c.strip().lower() for c in args.components.split(",") if c.strip())
