@@ -208,7 +208,8 @@ class Baselines(unittest.TestCase):
         self.assertAlmostEqual(g["macs_loglog"]["coef"][1], lin[0], places=10)
         self.assertAlmostEqual(g["loglog"]["coef"][1], lin[0], places=10)
         self.assertLess(g["macs_loglog"]["r2"], 1)
-        self.assertEqual(g["nested"]["skipped"], "the model is proportional to the MACs in this group")
+        self.assertEqual(g["nested"]["skipped"],
+                         "the model is proportional to the MACs in this group")
 
 
 if __name__ == "__main__":

@@ -130,7 +130,8 @@ class TimeloopSweeps(unittest.TestCase):
     def test_leave_one_sweep_out(self):
         for arch, (base, _, _) in self.out.items():
             rows = self.rows[arch]
-            cv = fit.cross_validate(fit.by_group(rows), fit.analysis.counts_matrix(base["results"]),
+            counts = fit.analysis.counts_matrix(base["results"])
+            cv = fit.cross_validate(fit.by_group(rows), counts,
                                     base["x"], base["macs"], base["y"],
                                     {k: fit.DEFAULT_ENERGY[k] for k in fit.ENERGY_KEYS},
                                     fixed={"mac": 0})

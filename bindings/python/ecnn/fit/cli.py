@@ -52,7 +52,8 @@ def parser():
         prog="python3 -m ecnn.fit",
         description="Fits measured energies of convolutional layers to the energy complexity "
                     "model (docs/validation.md).")
-    p.add_argument("csv", nargs="?", help="CSV file, one layer a row: columns C K R S P Q (and N G Hstride "
+    p.add_argument("csv", nargs="?",
+                   help="CSV file, one layer a row: columns C K R S P Q (and N G Hstride "
                    "Wstride Hdilation Wdilation, default 1; no padding) and the measured energy; "
                    "may be left out when --test-on names the file to analyse")
     p.add_argument("--measured", required=True, metavar="COLUMN",

@@ -1,6 +1,7 @@
-"""The plots of ecnn.fit (docs/validation.md, "Plots"): measured energy
-against the model on log axes with the identity line, one colour per
-group, and the log residuals against R, stride, C and K."""
+"""The plots of ecnn.fit (docs/validation.md, "Results", below the
+tables): measured energy against the model on log axes with the identity
+line, one colour per group, and the log residuals against R, stride, C
+and K."""
 import math
 import os
 
@@ -79,7 +80,8 @@ def plot(path, rows, analysis, xlabel, ylabel, title=None, identity=False):
             label="measured = model" + ("" if identity else " × s"))
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel(xlabel if identity else f"{xlabel}\n× s = {s:.4g} (the log-log fit with slope 1)")
+    ax.set_xlabel(xlabel if identity
+                  else f"{xlabel}\n× s = {s:.4g} (the log-log fit with slope 1)")
     ax.set_ylabel(ylabel)
     if title:
         ax.set_title(title)

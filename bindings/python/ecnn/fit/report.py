@@ -1,5 +1,5 @@
 """The reports of ecnn.fit: text for people, JSON with every figure
-(docs/validation.md, "Reading the report")."""
+(docs/validation.md, "Method")."""
 import json
 import math
 
@@ -56,7 +56,8 @@ def group_text(entry, out):
         f = entry.get(key)
         if not f:
             continue
-        out.append(f"   {label:<16} {form:<31} {f['r2']:>7.4f} {_ci(f.get('r2_ci', (None, None))):>19} "
+        ci = _ci(f.get("r2_ci", (None, None)))
+        out.append(f"   {label:<16} {form:<31} {f['r2']:>7.4f} {ci:>19} "
                    f"{_g(f['coef'][1], 5):>10} {_ci(f['ci'][1]):>22}  "
                    f"{_pct(f['errors']['median'])} / {_pct(f['errors']['p95'])}")
     nested = entry.get("nested")
@@ -172,7 +173,8 @@ def cv_text(cv, out):
     out.append("   per fold, median error: calibrated / model x one factor / MACs x one factor")
     for f in cv["folds"]:
         e = f["errors"]
-        out.append(f"      {str(f['fold']):<12} n = {f['n']:<6} {_pct(e['calibrated']['median'])} / "
+        out.append(f"      {str(f['fold']):<12} n = {f['n']:<6} "
+                   f"{_pct(e['calibrated']['median'])} / "
                    f"{_pct(e['model_scale']['median'])} / {_pct(e['macs_scale']['median'])}")
 
 
