@@ -140,7 +140,8 @@ class CommandLine(unittest.TestCase):
                                         "--policy", "os", "--capacity", "64Ki"])
             self.assertEqual(status, 0, err)
             for text in ("== d (n = 4)", "== k (n = 3)", "== (all) (n = 7)", "R^2 = ",
-                         "log-log:", "Spearman rank correlation", "95th percentile",
+                         "log-log:", "Spearman rank correlation", "median / p95",
+                         "MACs, log-log", "does the model explain what the MACs do not?",
                          "components: measured = a + b1 DRAM words + b2 MACs"):
                 self.assertIn(text, out)
             with open(svg, encoding="utf-8") as f:

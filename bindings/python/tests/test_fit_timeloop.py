@@ -5,9 +5,10 @@ For each architecture and sweep: the row count, the R^2 of Timeloop's data
 energy against the model's total energy (optimal dataflow, M = 65,536
 words, DRAM 200 / Buffer 6 / MAC 1), which the target wants >= 0.95, and
 the calibrated energies and R^2 (non-negative least squares over all 124
-rows, relative errors, mac held at 0). If the library's counts change,
-these change, and docs/validation.md with them. Skipped when the data are
-not beside the repository.
+rows, relative errors, mac held at 0); the nested tests, the paper's form
+and the leave-one-sweep-out errors the page quotes. If the library's counts
+change, these change, and docs/validation.md with them. Skipped when the
+data are not beside the repository.
 """
 import os
 import unittest
@@ -42,6 +43,21 @@ ENERGIES = {
 }
 
 
+# docs/validation.md, "Does the model add to counting MACs?": the nested
+# test's c (2 decimals) and F (3 significant digits), per sweep.
+NESTED = {
+    "simba": {"d": (2.11, 7.51), "inputs": (1.64, 2.95), "(all)": (2.39, 133)},
+    "eyeriss": {"d": (5.05, 42.6), "inputs": (0.61, 0.0292), "(all)": (3.71, 107)},
+}
+# "The paper's form": b of the asymptotic OS formula (4 digits) and the
+# kernel sweep's R^2 with that b.
+PAPER_OS = {"simba": (0.1838, 0.9551), "eyeriss": (0.1412, 0.7729)}
+# "Held-out evaluation", one sweep held out: median error of the calibrated
+# energies and of MACs x one factor (mac held at 0), in per cent, 2 decimals
+# for Simba's, 3 significant digits for Eyeriss's.
+HELDOUT = {"simba": (5.75, 5.15), "eyeriss": (10.1, 11.9)}
+
+
 def available():
     return all(os.path.exists(os.path.join(VALIDATION_DIR, f"{a}_sweeps.csv")) for a in R2)
 
@@ -52,6 +68,7 @@ class TimeloopSweeps(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.out = {}
+        cls.rows = {}
         for arch in R2:
             rows = fit.read_csv(os.path.join(VALIDATION_DIR, f"{arch}_sweeps.csv"),
                                 "timeloop_data_pJ", "sweep")
@@ -63,6 +80,7 @@ class TimeloopSweeps(unittest.TestCase):
                                 fixed={"mac": 0})
             recal = fit.analyse(rows, fit.Model(dict(params, **cal["energies"]), "optimal"))
             cls.out[arch] = (base, cal, recal)
+            cls.rows[arch] = rows
 
     def groups(self, analysis):
         return {g["group"]: g for g in analysis["groups"]}
@@ -89,6 +107,40 @@ class TimeloopSweeps(unittest.TestCase):
                 with self.subTest(arch=arch, sweep=sweep):
                     self.assertLessEqual(abs(entry["linear"]["r2"] - R2_CALIBRATED[arch][sweep]),
                                          TOLERANCE)
+
+    def test_nested_tests(self):
+        for arch, (base, _, _) in self.out.items():
+            groups = self.groups(base)
+            for sweep, (c, f) in NESTED[arch].items():
+                with self.subTest(arch=arch, sweep=sweep):
+                    t = groups[sweep]["nested"]
+                    self.assertLessEqual(abs(t["coef"] - c), 0.005 + 1e-6)
+                    self.assertLessEqual(abs(t["f"] / f - 1), 0.005)
+
+    def test_paper_form(self):
+        for arch, (base, _, _) in self.out.items():
+            rows = self.rows[arch]
+            asym = fit.asymptotic(rows, {"capacity": 65536}, ("os",))
+            paper = fit.paper_form(rows, base["y"], {"OS": asym["os"]})[0]
+            b, kernels = PAPER_OS[arch]
+            self.assertLessEqual(abs(paper["pooled"]["coef"][0] - b), 5e-5 + 1e-7, arch)
+            got = {g["group"]: g["r2_pooled_b"] for g in paper["groups"]}["kernels"]
+            self.assertLessEqual(abs(got - kernels), TOLERANCE, arch)
+
+    def test_leave_one_sweep_out(self):
+        for arch, (base, _, _) in self.out.items():
+            rows = self.rows[arch]
+            counts = fit.analysis.counts_matrix(base["results"])
+            cv = fit.cross_validate(fit.by_group(rows), counts,
+                                    base["x"], base["macs"], base["y"],
+                                    {k: fit.DEFAULT_ENERGY[k] for k in fit.ENERGY_KEYS},
+                                    fixed={"mac": 0})
+            calibrated, macs = HELDOUT[arch]
+            digits = 0.005 if arch == "simba" else 0.05
+            self.assertLessEqual(abs(100 * cv["pooled"]["calibrated"]["median"] - calibrated),
+                                 digits + 1e-6, arch)
+            self.assertLessEqual(abs(100 * cv["pooled"]["macs_scale"]["median"] - macs),
+                                 digits + 1e-6, arch)
 
 
 if __name__ == "__main__":
