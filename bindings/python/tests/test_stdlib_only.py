@@ -10,15 +10,25 @@ import ecnn
 
 PACKAGE = os.path.dirname(os.path.abspath(ecnn.__file__))
 # Optional tools inside the package that `import ecnn` never imports: they
-# may use third-party modules (ecnn.fit: numpy, statsmodels, matplotlib).
-OPTIONAL = {"fit.py"}
+# may use third-party modules (the ecnn.fit package: numpy, scipy, matplotlib).
+OPTIONAL = {"fit"}
+
+
+def package_modules():
+    """Every .py file of the package, subpackages included, except OPTIONAL."""
+    for root, dirs, files in os.walk(PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d not in OPTIONAL and d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                yield os.path.relpath(os.path.join(root, name), PACKAGE)
 
 
 class StdlibOnly(unittest.TestCase):
     def test_imports_are_standard_library(self):
-        for name in sorted(os.listdir(PACKAGE)):
-            if not name.endswith(".py") or name in OPTIONAL:
-                continue
+        names = list(package_modules())
+        self.assertIn("_core.py", names)
+        self.assertFalse(any(n.startswith("fit" + os.sep) for n in names), names)
+        for name in names:
             with open(os.path.join(PACKAGE, name), encoding="utf-8") as f:
                 tree = ast.parse(f.read(), name)
             for node in ast.walk(tree):
