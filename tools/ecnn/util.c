@@ -122,3 +122,40 @@ int path_kind(const char *path)
     if (stat(path, &st) != 0) return -1;
     return S_ISDIR(st.st_mode) ? 1 : 0;
 }
+
+int ck_add_i64(int64_t *acc, int64_t x)
+{
+    if ((x > 0 && *acc > INT64_MAX - x) || (x < 0 && *acc < INT64_MIN - x)) return -1;
+    *acc += x;
+    return 0;
+}
+
+int ck_mul_add_i64(int64_t *acc, int64_t x, int64_t times)
+{
+    int64_t p;
+#if defined(__GNUC__)
+    if (__builtin_mul_overflow(x, times, &p)) return -1;
+#else
+    if (x && times &&
+        (x > 0 ? (times > 0 ? x > INT64_MAX / times : times < INT64_MIN / x)
+               : (times > 0 ? x < INT64_MIN / times : x < INT64_MAX / times)))
+        return -1;
+    p = x * times;
+#endif
+    return ck_add_i64(acc, p);
+}
+
+int ck_add_f64(double *acc, double x)
+{
+    double s = *acc + x;
+    if (!isfinite(s)) return -1;
+    *acc = s;
+    return 0;
+}
+
+int ck_mul_add_f64(double *acc, double x, int64_t times)
+{
+    double p = x * (double)times;
+    if (!isfinite(p)) return -1;
+    return ck_add_f64(acc, p);
+}

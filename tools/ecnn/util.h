@@ -17,6 +17,14 @@ extern const char *tool_name;
 #define TOOL_PRINTF(a, b) __attribute__((format(printf, a, b)))
 #else
 #define TOOL_PRINTF(a, b)
+/* Checked arithmetic for the tool's totals, as the library does for its
+ * counts: 0 and *acc updated, or -1 (nothing printed, *acc unchanged) when
+ * the result would leave int64_t or, for doubles, be infinite or NaN. */
+int ck_add_i64(int64_t *acc, int64_t x);
+int ck_mul_add_i64(int64_t *acc, int64_t x, int64_t times);
+int ck_add_f64(double *acc, double x);
+int ck_mul_add_f64(double *acc, double x, int64_t times);
+
 #endif
 
 /* Prints "ecnn CMD: message" and a newline to stderr. */
@@ -44,5 +52,13 @@ int path_join(char *dst, size_t size, const char *dir, const char *name);
 void path_dir(char *dst, size_t size, const char *path);
 /* 1 if path is a directory, 0 if another existing file, -1 if absent. */
 int path_kind(const char *path);
+
+/* Checked arithmetic for the tool's totals, as the library does for its
+ * counts: 0 and *acc updated, or -1 (nothing printed, *acc unchanged) when
+ * the result would leave int64_t or, for doubles, be infinite or NaN. */
+int ck_add_i64(int64_t *acc, int64_t x);
+int ck_mul_add_i64(int64_t *acc, int64_t x, int64_t times);
+int ck_add_f64(double *acc, double x);
+int ck_mul_add_f64(double *acc, double x, int64_t times);
 
 #endif
