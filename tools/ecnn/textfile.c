@@ -23,9 +23,7 @@ static const char *kind_of(mode_t mode)
     return "not a regular file";
 }
 
-/* The length of the UTF-8 sequence at p (at most n bytes), or 0 if it is
- * not one: no overlong forms, no surrogates, nothing above U+10FFFF. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t tf_utf8_len(const unsigned char *p, size_t n)
 {
     if (p[0] < 0x80) return 1;
     size_t len;
@@ -48,6 +46,16 @@ static size_t utf8_len(const unsigned char *p, size_t n)
     return len;
 }
 
+/* A line's length is checked at its end, after its characters: a line
+ * that is both too long and holds a NUL byte is refused for the NUL. */
+static int long_line(const char *path, int line, size_t bytes)
+{
+    if (bytes <= TF_MAX_LINE) return 0;
+    tool_error("%s:%d: line of %zu bytes, longer than the %d a line of an input file may have",
+               path, line, bytes, TF_MAX_LINE);
+    return -1;
+}
+
 int tf_check(const char *path, const char *data, size_t len)
 {
     const unsigned char *p = (const unsigned char *)data;
@@ -56,15 +64,11 @@ int tf_check(const char *path, const char *data, size_t len)
     for (size_t i = 0; i < len;) {
         unsigned char c = p[i];
         if (c == '\n' || c == '\r') {
+            if (long_line(path, line, i - start) != 0) return -1;
             i += (c == '\r' && i + 1 < len && p[i + 1] == '\n') ? 2 : 1;
             line++;
             start = i;
             continue;
-        }
-        if (i - start >= TF_MAX_LINE) {
-            tool_error("%s:%d: line longer than %d bytes (the limit of a line in an input file)",
-                       path, line, TF_MAX_LINE);
-            return -1;
         }
         if (c == 0) {
             tool_error("%s:%d: a NUL byte: not a text file", path, line);
@@ -74,14 +78,14 @@ int tf_check(const char *path, const char *data, size_t len)
             tool_error("%s:%d: control character 0x%02X: not a text file", path, line, c);
             return -1;
         }
-        size_t n = utf8_len(p + i, len - i);
+        size_t n = tf_utf8_len(p + i, len - i);
         if (!n) {
             tool_error("%s:%d: byte 0x%02X is not UTF-8 text", path, line, c);
             return -1;
         }
         i += n;
     }
-    return 0;
+    return long_line(path, line, len - start);
 }
 
 int tf_open(textfile *tf, const char *path)

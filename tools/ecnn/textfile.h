@@ -32,4 +32,9 @@ void tf_close(textfile *tf);
  * for files read by other means): 0, or -1 with the message printed. */
 int tf_check(const char *path, const char *data, size_t len);
 
+/* The length of the UTF-8 sequence at p (n bytes available), or 0 if none
+ * starts there (overlong forms, surrogates and values past U+10FFFF are
+ * not UTF-8). */
+size_t tf_utf8_len(const unsigned char *p, size_t n);
+
 #endif

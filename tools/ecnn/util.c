@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include "textfile.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -10,14 +12,36 @@
 
 const char *tool_name = "ecnn";
 
+char *str_printable(char *dst, size_t size, const char *src)
+{
+    size_t o = 0, n = strlen(src);
+    const unsigned char *p = (const unsigned char *)src;
+    for (size_t i = 0; i < n;) {
+        size_t len = tf_utf8_len(p + i, n - i);
+        int bad = !len || (p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7F;
+        size_t need = bad ? 4 : len;
+        if (o + need >= size) break;
+        if (bad) {
+            snprintf(dst + o, 5, "\\x%02X", p[i]);
+            i++;
+        } else {
+            memcpy(dst + o, p + i, len);
+            i += len;
+        }
+        o += need;
+    }
+    dst[o] = '\0';
+    return dst;
+}
+
 void tool_error(const char *fmt, ...)
 {
+    char msg[4096], shown[4096];
     va_list ap;
-    fprintf(stderr, "%s: ", tool_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(stderr, "%s: %s\n", tool_name, str_printable(shown, sizeof shown, msg));
 }
 
 void fmt_double(char *buf, size_t size, double x)

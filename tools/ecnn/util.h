@@ -30,6 +30,12 @@ int ck_mul_add_f64(double *acc, double x, int64_t times);
 /* Prints "ecnn CMD: message" and a newline to stderr. */
 void tool_error(const char *fmt, ...) TOOL_PRINTF(1, 2);
 
+/* Copies src into dst (size > 0) so that it is safe to show on a
+ * terminal and valid UTF-8: control characters (but tab) and bytes that are not
+ * UTF-8 become "\xHH" (ANSI escapes in a file name or key are not
+ * replayed, issue 17); truncates. Returns dst. */
+char *str_printable(char *dst, size_t size, const char *src);
+
 /* A whole number below 2^53 in full ("200"), otherwise the shortest "%.Ng"
  * (N = 1..17) that reads back as exactly x; "nan"/"inf" for non-finite
  * values (the JSON writer writes null for those). */
