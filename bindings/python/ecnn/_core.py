@@ -2,6 +2,7 @@
 import contextlib
 import ctypes
 import dataclasses
+import math
 import operator
 import threading
 from typing import NamedTuple, Optional, Tuple
@@ -599,15 +600,18 @@ class _Scratch:
         lib.ec_result_destroy(self.ptr)
 
 
-def _optional(status, make, ptr):
+def _optional(status, make, ptr, figure=""):
     """make() if status is OK; None when the figure is refused or not
-    available; raise for anything else."""
+    available; raise for anything else, naming the figure when the result
+    keeps no message for it (the getters take a const result)."""
     if status == Status.OK:
         return make()
     if status in (Status.E_LIMIT, Status.E_UNAVAILABLE, Status.E_NOT_EVALUATED):
         return None
-    check(status, lambda: lib.ec_result_message(ptr))
-    return None
+    message = lib.ec_result_message(ptr).decode()
+    if not message and status == Status.E_OVERFLOW and figure:
+        message = f"{figure} exceeds the largest double (about 1.8e308)"
+    raise error(status, message or figure)
 
 
 def _read_bound(ptr):
@@ -620,7 +624,8 @@ def _read_bound(ptr):
         values[name] = v.value
     energy = ctypes.c_double()
     return _optional(lib.ec_result_bound_energy(ptr, ctypes.byref(energy)),
-                     lambda: Bound(energy=energy.value, **values), ptr)
+                     lambda: Bound(energy=energy.value, **values), ptr,
+                     "bound: the energy of the bound's transfers and MACs")
 
 
 def _read_result(ptr, method):
@@ -649,7 +654,7 @@ def _read_result(ptr, method):
             automatic.append(DIMS[d])
     ratios = (ctypes.c_double(), ctypes.c_double())
     gap = _optional(lib.ec_result_gap(ptr, *map(ctypes.byref, ratios)),
-                    lambda: Gap(ratios[0].value, ratios[1].value), ptr)
+                    lambda: Gap(ratios[0].value, ratios[1].value), ptr, "gap: the bound's energy")
     asym = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
     asymptotic = _optional(lib.ec_result_asymptotic(ptr, *map(ctypes.byref, asym)),
                            lambda: Asymptotic(*(a.value for a in asym)), ptr)
@@ -745,7 +750,14 @@ def asymptotic(layer, memory=None, policy=Policy.OS):
         with layer._shared() as lh, memory._shared() as mh:
             status = lib.ec_asymptotic(lh, mh, policy, *map(ctypes.byref, out))
             if status == Status.OK:
-                return Asymptotic(*(o.value for o in out))
+                figures = Asymptotic(*(o.value for o in out))
+                # A formula's value past the largest double is refused as the
+                # evaluations refuse an energy past it, not returned as inf.
+                for name, value in figures._asdict().items():
+                    if not math.isfinite(value):
+                        raise error(Status.E_OVERFLOW, f"asymptotic: {name} of policy "
+                                    f"{policy.name} exceeds the largest double (about 1.8e308)")
+                return figures
             # ec_asymptotic keeps no message. Its other failures are those of
             # the layer and the bound, which ec_lower_bound reports with one.
             message = f"asymptotic: policy {policy.name} has no formula (OS, WS or IS only)"
