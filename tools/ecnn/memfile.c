@@ -31,6 +31,13 @@ int memfile_read(const char *path, mem_desc *d)
 {
     textfile tf;
     if (tf_open(&tf, path) != 0) return -1;
+    return memfile_parse(&tf, d);
+}
+
+int memfile_parse(textfile *tf_in, mem_desc *d)
+{
+    textfile tf = *tf_in;
+    const char *path = tf.path;
     char *line;
     int lineno = 0, rc = 0;
     unsigned seen = 0;

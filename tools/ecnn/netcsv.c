@@ -85,6 +85,13 @@ int netcsv_read(const char *path, network *net)
 {
     textfile tf;
     if (tf_open(&tf, path) != 0) return -1;
+    return netcsv_parse(&tf, net);
+}
+
+int netcsv_parse(struct textfile *tf_in, network *net)
+{
+    textfile tf = *tf_in;
+    const char *path = tf.path;
     char *line;
     int lineno = 0, ncols = 0, rc = -1, rows = 0;
     int col_of[MAX_FIELDS]; /* header field -> columns[] index */

@@ -152,6 +152,17 @@ int tf_open(textfile *tf, const char *path)
     }
     close(fd);
     data[len] = '\0';
+    return tf_adopt(tf, path, data, len);
+fail:
+    free(data);
+    close(fd);
+    return -1;
+}
+
+int tf_adopt(textfile *tf, const char *path, char *data, size_t len)
+{
+    memset(tf, 0, sizeof *tf);
+    tf->path = path;
     size_t skip = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     if (tf_check(path, data + skip, len - skip) != 0) {
         free(data);
@@ -161,10 +172,6 @@ int tf_open(textfile *tf, const char *path)
     tf->pos = skip;
     tf->len = len;
     return 0;
-fail:
-    free(data);
-    close(fd);
-    return -1;
 }
 
 int tf_line(textfile *tf, char **line)

@@ -23,6 +23,10 @@ typedef struct textfile {
 /* Reads and checks the whole file at path. 0, or -1 with "path[:line]:
  * reason" printed (the OS error's text for system errors). */
 int tf_open(textfile *tf, const char *path);
+/* As tf_open() on data already in memory (the fuzzer's way in): data,
+ * len bytes from malloc with data[len] == '\0', is owned by tf from here on
+ * (freed on failure too). */
+int tf_adopt(textfile *tf, const char *path, char *data, size_t len);
 /* The next line, in place, without its end (\n, \r\n or a lone \r): 1 and
  * *line, or 0 at the end of the file. */
 int tf_line(textfile *tf, char **line);

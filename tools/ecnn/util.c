@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 const char *tool_name = "ecnn";
+FILE *tool_errors = NULL;
 
 char *str_printable(char *dst, size_t size, const char *src)
 {
@@ -41,7 +42,8 @@ void tool_error(const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fprintf(stderr, "%s: %s\n", tool_name, str_printable(shown, sizeof shown, msg));
+    fprintf(tool_errors ? tool_errors : stderr, "%s: %s\n", tool_name,
+            str_printable(shown, sizeof shown, msg));
 }
 
 void fmt_double(char *buf, size_t size, double x)

@@ -4,6 +4,7 @@
 #define ECNN_TOOL_UTIL_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 /* Exit statuses (docs/cli.md): 0 success; 1 an input file, the library or
@@ -26,6 +27,9 @@ int ck_add_f64(double *acc, double x);
 int ck_mul_add_f64(double *acc, double x, int64_t times);
 
 #endif
+
+/* Where messages go: stderr when NULL (the reader fuzzer silences them). */
+extern FILE *tool_errors;
 
 /* Prints "ecnn CMD: message" and a newline to stderr. */
 void tool_error(const char *fmt, ...) TOOL_PRINTF(1, 2);
