@@ -122,6 +122,7 @@ static int load_list(const char *list, network *net)
 int net_load(const char *arg, network *net)
 {
     int kind = path_kind(arg);
+    int stat_errno = errno; /* why stat() failed, before the zoo lookup */
     char path[PATH_MAX];
     const char *file = arg;
     int from_zoo = 0;
@@ -139,7 +140,7 @@ int net_load(const char *arg, network *net)
         }
     }
     if (kind < 0) {
-        tool_error("%s: no such file or directory", arg);
+        tool_error("%s: %s", arg, strerror(stat_errno));
         return -1;
     }
     str_copy(net->origin, sizeof net->origin, file);

@@ -25,6 +25,7 @@ import math
 import os
 import re
 import stat
+import tempfile
 
 #: The keys of a memory file, in the order the tool lists them.
 KEYS = ("capacity", "partition_i", "partition_w", "partition_o", "dram_read", "dram_write",
@@ -285,6 +286,25 @@ def dumps(params, comments=()):
 
 
 def write(path, params, comments=()):
-    """Write dumps(params, comments) to path."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(dumps(params, comments))
+    """Write dumps(params, comments) to path, as the tool writes its files:
+    to a temporary file in the same directory, renamed over path once
+    complete, so that a failed write (a full disk) leaves an existing file
+    as it was."""
+    path = os.fspath(path)
+    directory, base = os.path.split(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", dir=directory or ".")
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # mkstemp's 0600 is not a new file's mode
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(dumps(params, comments))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise

@@ -183,5 +183,32 @@ class AttributeTest(unittest.TestCase):
         self.assertEqual(ecnn.Dataflow(order=list("ngkpqcrs")).order, "NGKPQCRS")
 
 
+class MemfileWriteTest(unittest.TestCase):
+    def test_failed_write_keeps_the_old_file(self):
+        import os
+        import resource
+        import subprocess
+        import sys
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "m.mem")
+            with open(path, "w") as f:
+                f.write("capacity = 5\n")
+            # A child under a file size limit of 16 bytes: the write fails.
+            code = ("import signal, ecnn.memfile as m; signal.signal(signal.SIGXFSZ, "
+                    "signal.SIG_IGN); m.write(%r, {'capacity': 65536, 'dram_read': 200.0}, "
+                    "comments=['x' * 100])" % path)
+            p = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                               preexec_fn=lambda: resource.setrlimit(resource.RLIMIT_FSIZE,
+                                                                     (16, 16)))
+            self.assertNotEqual(p.returncode, 0)
+            self.assertIn("File too large", p.stderr)
+            with open(path) as f:
+                self.assertEqual(f.read(), "capacity = 5\n")
+            self.assertEqual(os.listdir(tmp), ["m.mem"])
+            ecnn.memfile.write(path, {"capacity": 65536, "dram_read": 200.0})
+            self.assertEqual(ecnn.memfile.load(path), {"capacity": 65536, "dram_read": 200.0})
+
+
 if __name__ == "__main__":
     unittest.main()
