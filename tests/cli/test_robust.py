@@ -144,7 +144,20 @@ mask = os.umask(0)
 os.umask(mask)
 check(stat.S_IMODE(os.stat(svg).st_mode) == 0o666 & ~mask,
       "the new plot has the mode of a new file")
+# Not a regular file: written in place, never replaced (as root, a rename
+# over /dev/null would put a regular file in its place). A symbolic link:
+# the file it names is replaced, the link stays.
+ok(["sweep", "--C", "8", "--K", "8", "--size", "8", "--svg", "/dev/null"])
+check(stat.S_ISCHR(os.stat("/dev/null").st_mode), "--svg /dev/null leaves the device")
+link = os.path.join(tmp, "link.svg")
+os.symlink("old.svg", link)
+ok(["sweep", "--C", "8", "--K", "8", "--size", "8", "--svg", link])
+check(os.path.islink(link) and os.readlink(link) == "old.svg", "--svg through a link keeps it")
+with open(svg) as f:
+    check("<svg" in f.read(), "--svg through a link writes the file it names")
 if os.path.exists("/dev/full"):
+    refuses(["sweep", "--C", "8", "--K", "8", "--size", "8", "--svg", "/dev/full"], 1,
+            "/dev/full", "No space left on device")
     with open("/dev/full", "w") as full:
         p = subprocess.run([TOOL, "layer"], stdout=full, stderr=subprocess.PIPE, text=True)
     check(p.returncode == 1 and "cannot write the result: No space left on device" in p.stderr,

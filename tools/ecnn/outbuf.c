@@ -81,12 +81,37 @@ int ob_emit(const outbuf *ob, FILE *f, const char *what)
     return 0;
 }
 
-int ob_save(const outbuf *ob, const char *path, const char *what)
+/* Writes to something that is not a regular file (/dev/stdout, a FIFO)
+ * in place: renaming over it would replace the device or pipe. */
+static int save_in_place(const outbuf *ob, const char *path, const char *what)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        tool_error("%s: cannot open %s: %s", path, what, strerror(errno));
+        return -1;
+    }
+    char named[4200];
+    snprintf(named, sizeof named, "%s %s", what, path);
+    int rc = ob_emit(ob, f, named);
+    if (fclose(f) != 0 && rc == 0) {
+        tool_error("%s: cannot write %s: %s", path, what, strerror(errno));
+        rc = -1;
+    }
+    return rc;
+}
+
+int ob_save(const outbuf *ob, const char *path_arg, const char *what)
 {
     if (ob->failed) {
         tool_error("out of memory while formatting %s", what);
         return -1;
     }
+    /* A symbolic link: replace the file it names, not the link. */
+    char resolved[4096];
+    const char *path = path_arg;
+    struct stat st;
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode) && realpath(path_arg, resolved)) path = resolved;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) return save_in_place(ob, path, what);
     /* A temporary file beside the target, renamed over it only once it is
      * complete: a full disk or a file size limit leaves the old file as it
      * was (issue 17), and rename() within a directory is atomic. */
