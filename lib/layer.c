@@ -4,6 +4,7 @@
 #include "internal.h"
 #include "checked.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const char *const layer_names[EC_NLAYER_PARAMS] = {
@@ -56,16 +57,40 @@ static ec_status overflow(char *msg, const char *what)
     return EC_E_OVERFLOW;
 }
 
-/* Output extent of one axis, or <= 0 when the window does not fit once. */
+/* The message names the figure and its operands, e.g. "|I| = N*C*H*W =
+ * 2*1*2147483648*2147483648", so that the user sees which value to cut. */
+static ec_status overflow4(char *msg, const char *what, int64_t a, int64_t b, int64_t c, int64_t d)
+{
+    char buf[160];
+    snprintf(buf, sizeof buf, "%s = %lld*%lld*%lld*%lld", what, (long long)a, (long long)b,
+             (long long)c, (long long)d);
+    return overflow(msg, buf);
+}
+
+/* Output extent of one axis, or <= 0 when the window does not fit once.
+ * names: the input extent, the two paddings, the kernel, the dilation. */
 static ec_status out_extent(int64_t in, int64_t pa, int64_t pb, int64_t k, int64_t stride,
-                            int64_t dil, int64_t *out, char *msg, const char *axis)
+                            int64_t dil, int64_t *out, char *msg, const char *const names[5])
 {
     int64_t span, reach, num;
-    if (ck_add(in, pa, &span) || ck_add(span, pb, &span)) return overflow(msg, axis);
-    if (ck_mul(dil, k - 1, &reach) || ck_add(reach, 1, &reach)) return overflow(msg, axis);
+    char buf[200];
+    if (ck_add(in, pa, &span) || ck_add(span, pb, &span)) {
+        snprintf(buf, sizeof buf, "%s + %s + %s = %lld + %lld + %lld", names[0], names[1],
+                 names[2], (long long)in, (long long)pa, (long long)pb);
+        return overflow(msg, buf);
+    }
+    if (ck_mul(dil, k - 1, &reach) || ck_add(reach, 1, &reach)) {
+        snprintf(buf, sizeof buf, "the dilated kernel %s*(%s - 1) + 1 = %lld*%lld + 1", names[4],
+                 names[3], (long long)dil, (long long)(k - 1));
+        return overflow(msg, buf);
+    }
     /* Footprint arithmetic adds a stride or a tile's reach to coordinates
      * of this size; keeping them below 2^61 leaves it headroom. */
-    if (span > ((int64_t)1 << 61) - stride) return overflow(msg, axis);
+    if (span > ((int64_t)1 << 61) - stride) {
+        snprintf(buf, sizeof buf, "%s + %s + %s = %lld", names[0], names[1], names[2],
+                 (long long)span);
+        return overflow(msg, buf);
+    }
     num = span - reach; /* both non-negative: cannot overflow */
     *out = num < 0 ? 0 : num / stride + 1;
     return EC_OK;
@@ -92,9 +117,11 @@ ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *s, char *msg)
     }
     s->Cg = s->C / s->G;
     s->Kg = s->K / s->G;
-    if ((st = out_extent(s->H, s->pt, s->pb, s->R, s->sh, s->dh, &s->P, msg, "H + pad_top + pad_bottom")))
+    static const char *const names_h[5] = {"H", "pad_top", "pad_bottom", "R", "dilation_h"};
+    static const char *const names_w[5] = {"W", "pad_left", "pad_right", "S", "dilation_w"};
+    if ((st = out_extent(s->H, s->pt, s->pb, s->R, s->sh, s->dh, &s->P, msg, names_h)))
         return st;
-    if ((st = out_extent(s->W, s->pl, s->pr, s->S, s->sw, s->dw, &s->Q, msg, "W + pad_left + pad_right")))
+    if ((st = out_extent(s->W, s->pl, s->pr, s->S, s->sw, s->dw, &s->Q, msg, names_w)))
         return st;
     if (s->P < 1) {
         ec_msg(msg, "layer: output height P < 1 (H = %lld, R = %lld, dilation_h = %lld, pads %lld+%lld)",
@@ -108,16 +135,16 @@ ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *s, char *msg)
     }
     int64_t t;
     if (ck_mul(s->N, s->C, &t) || ck_mul(t, s->H, &t) || ck_mul(t, s->W, &t))
-        return overflow(msg, "|I| = N*C*H*W");
+        return overflow4(msg, "|I| = N*C*H*W", s->N, s->C, s->H, s->W);
     s->size_I = t;
     if (ck_mul(s->K, s->Cg, &t) || ck_mul(t, s->R, &t) || ck_mul(t, s->S, &t))
-        return overflow(msg, "|W| = K*Cg*R*S");
+        return overflow4(msg, "|W| = K*Cg*R*S", s->K, s->Cg, s->R, s->S);
     s->size_W = t;
     if (ck_mul(s->N, s->K, &t) || ck_mul(t, s->P, &t) || ck_mul(t, s->Q, &t))
-        return overflow(msg, "|O| = N*K*P*Q");
+        return overflow4(msg, "|O| = N*K*P*Q", s->N, s->K, s->P, s->Q);
     s->size_O = t;
     if (ck_mul(s->size_O, s->Cg, &t) || ck_mul(t, s->R, &t) || ck_mul(t, s->S, &t))
-        return overflow(msg, "MACs = N*K*P*Q*Cg*R*S");
+        return overflow4(msg, "MACs = |O|*Cg*R*S", s->size_O, s->Cg, s->R, s->S);
     s->macs = t;
     int64_t ext[EC_NDIMS] = {s->N, s->G, s->Kg, s->Cg, s->P, s->Q, s->R, s->S};
     memcpy(s->extent, ext, sizeof ext);

@@ -16,7 +16,7 @@ const char *ec_status_string(ec_status status)
     case EC_E_TILE: return "tile larger than its extent";
     case EC_E_CAPACITY: return "tiles do not fit the buffer";
     case EC_E_ENERGY: return "energy negative or not finite";
-    case EC_E_OVERFLOW: return "count overflows 64 bits";
+    case EC_E_OVERFLOW: return "a count exceeds 64 bits or an energy the largest double";
     case EC_E_NOMEM: return "out of memory";
     case EC_E_NOT_EVALUATED: return "result not evaluated";
     case EC_E_READONLY: return "parameter is read-only";

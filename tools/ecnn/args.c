@@ -113,8 +113,12 @@ int parse_int(const char *what, const char *text, int64_t min, int64_t *out)
         tool_error("%s: '%s' is not a whole number", what, text);
         return -1;
     }
+    if (overflow && text[0] == '-') {
+        tool_error("%s: '%s' is below the minimum %lld", what, text, (long long)min);
+        return -1;
+    }
     if (overflow) {
-        tool_error("%s: '%s' is too large", what, text);
+        tool_error("%s: '%s' is too large (at most 9223372036854775807)", what, text);
         return -1;
     }
     if (v < min) {
@@ -140,7 +144,8 @@ int parse_energy(const char *what, const char *text, double *out)
         tool_error("%s: %s is negative", what, text);
         return -1;
     }
-    *out = v;
+    /* "-0" is zero: without this it would print as "MAC -0". */
+    *out = v + 0.0;
     return 0;
 }
 
@@ -168,7 +173,7 @@ int parse_size(const char *what, const char *text, size_arg *out)
     const char *p = read_int(text, &v, &overflow);
     if (!p || text[0] == '-' || text[0] == '+') goto bad;
     if (overflow) {
-        tool_error("%s: '%s' is too large", what, text);
+        tool_error("%s: '%s' is too large (at most 9223372036854775807)", what, text);
         return -1;
     }
     int64_t mult = 1;
@@ -187,7 +192,7 @@ int parse_size(const char *what, const char *text, size_arg *out)
     }
     if (*p) goto bad;
     if (v > INT64_MAX / mult) {
-        tool_error("%s: '%s' is too large", what, text);
+        tool_error("%s: '%s' is too large (at most 9223372036854775807)", what, text);
         return -1;
     }
     out->value = v * mult;

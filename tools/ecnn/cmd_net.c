@@ -53,23 +53,48 @@ static int evaluate_all(const network *net, const ec_memory *m, const df_desc *d
     return rc;
 }
 
-static void totals(const network *net, const ev_record *rec, ev_record *t)
+/* Sums with checked arithmetic: a total past 2^63 - 1 (counts) or the
+ * largest double (energies) is refused, naming the figure and the layer
+ * where it overflowed, rather than wrapped or printed as inf. */
+static int totals(const network *net, const ev_record *rec, ev_record *t)
 {
     memset(t, 0, sizeof *t);
     t->has_bound = 1;
+    static const char *const tensors = "IWO";
+    static const char *const energy_parts[7] = {"energy", "DRAM energy", "Buffer energy",
+                                                "MAC energy", "energy of I", "energy of W",
+                                                "energy of O"};
+    char what[64];
     for (int i = 0; i < net->n; i++) {
-        t->macs += rec[i].macs;
-        t->dram_total += rec[i].dram_total;
-        for (int k = 0; k < 3; k++)
-            for (int l = 0; l < 2; l++)
-                for (int a = 0; a < 2; a++) t->count[k][l][a] += rec[i].count[k][l][a];
-        for (int p = 0; p < 7; p++) t->energy[p] += rec[i].energy[p];
-        if (!rec[i].has_bound) t->has_bound = 0;
-        t->bound[EC_BOUND_TRANSFERS] += rec[i].bound[EC_BOUND_TRANSFERS];
-        t->bound_energy += rec[i].bound_energy;
+        const ev_record *r = &rec[i];
+        const char *bad = NULL;
+        if (ck_add_i64(&t->macs, r->macs)) bad = "MACs";
+        else if (ck_add_i64(&t->dram_total, r->dram_total)) bad = "DRAM words";
+        for (int k = 0; k < 3 && !bad; k++)
+            for (int l = 0; l < 2 && !bad; l++)
+                for (int a = 0; a < 2 && !bad; a++)
+                    if (ck_add_i64(&t->count[k][l][a], r->count[k][l][a])) {
+                        snprintf(what, sizeof what, "%s %s of %c", l ? "Buffer" : "DRAM",
+                                 a ? "writes" : "reads", tensors[k]);
+                        bad = what;
+                    }
+        for (int p = 0; p < 7 && !bad; p++)
+            if (ck_add_f64(&t->energy[p], r->energy[p])) bad = energy_parts[p];
+        if (!r->has_bound) t->has_bound = 0;
+        if (!bad && ck_add_i64(&t->bound[EC_BOUND_TRANSFERS], r->bound[EC_BOUND_TRANSFERS]))
+            bad = "bound's DRAM words";
+        if (!bad && ck_add_f64(&t->bound_energy, r->bound_energy)) bad = "bound's energy";
+        if (bad) {
+            tool_error("the total of %s over the network's layers exceeds %s at layer %d (%s) of %s", bad,
+                       strstr(bad, "energy") ? "the largest double (about 1.8e308)"
+                                             : "2^63 - 1 = 9223372036854775807",
+                       i + 1, net->layer[i].name, net->origin);
+            return -1;
+        }
     }
     t->gap_dram = (double)t->dram_total / (double)t->bound[EC_BOUND_TRANSFERS];
     t->gap_energy = t->bound_energy > 0 ? t->energy[EC_PART_TOTAL] / t->bound_energy : 1.0;
+    return 0;
 }
 
 static const char *mode_title(const df_desc *d)
@@ -369,7 +394,7 @@ int cmd_net(int argc, char **argv)
     }
     if (evaluate_all(&net, m, &d, rec) != 0) goto out;
     ev_record tot;
-    totals(&net, rec, &tot);
+    if (totals(&net, rec, &tot) != 0) goto out;
     if (format == FMT_TABLE) text_output(&ob, &net, batch, m, &d, rec, &tot);
     else if (format == FMT_CSV) csv_output(&ob, &net, &d, rec, &tot);
     else json_output(&ob, &net, batch, m, &d, rec, &tot);

@@ -103,17 +103,28 @@ static int run(sweep *sw, const network *net, ec_memory *m, const df_desc *base)
             if (s < sw->nseries) d.mode = sw->mode[s];
             for (int i = 0; i < net->n && rc == 0; i++) {
                 if (!count[i]) continue;
+                int64_t t = 0;
+                double e = 0;
                 if (s == sw->nseries) {
-                    int64_t t;
-                    double e;
                     rc = ev_bound(&c, net->layer[i].v, m, &t, &e, err, sizeof err);
-                    sw->energy[s][pt] += e * count[i];
-                    sw->dram[s][pt] += t * count[i];
                 } else {
                     ev_record r;
                     rc = ev_layer(&c, net->layer[i].v, m, &d, &r, err, sizeof err);
-                    sw->energy[s][pt] += r.energy[EC_PART_TOTAL] * count[i];
-                    sw->dram[s][pt] += r.dram_total * count[i];
+                    t = r.dram_total;
+                    e = r.energy[EC_PART_TOTAL];
+                }
+                /* Checked: a wrapped or infinite total would plot as a
+                 * negative or missing point with exit 0 (issue 17). */
+                if (rc == 0 && ck_mul_add_i64(&sw->dram[s][pt], t, count[i]) != 0) {
+                    snprintf(err, sizeof err, "the total DRAM words exceed 2^63 - 1 = "
+                             "9223372036854775807 (this layer: %" PRId64 " words, %d times)",
+                             t, count[i]);
+                    rc = -1;
+                }
+                if (rc == 0 && ck_mul_add_f64(&sw->energy[s][pt], e, count[i]) != 0) {
+                    snprintf(err, sizeof err, "the total energy exceeds the largest double "
+                             "(about 1.8e308)");
+                    rc = -1;
                 }
                 if (rc != 0)
                     tool_error("M = %" PRId64 " words, %s, layer %s: %s", sw->cap[pt],
@@ -260,19 +271,7 @@ static int write_svg(const char *path, const sweep *sw, const char *title, const
     outbuf ob;
     ob_init(&ob);
     int rc = svg_write(&ob, &p);
-    if (rc == 0) {
-        FILE *f = fopen(path, "w");
-        if (!f) {
-            tool_error("--svg: cannot create %s: %s", path, strerror(errno));
-            rc = -1;
-        } else {
-            rc = ob_emit(&ob, f, path);
-            if (fclose(f) != 0 && rc == 0) {
-                tool_error("--svg: cannot write %s", path);
-                rc = -1;
-            }
-        }
-    }
+    if (rc == 0) rc = ob_save(&ob, path, "the --svg plot");
     ob_free(&ob);
     return rc;
 }

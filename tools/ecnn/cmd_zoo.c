@@ -83,7 +83,12 @@ int cmd_zoo(int argc, char **argv)
                 goto out;
             }
             ec_layer_get(layer, EC_LAYER_MACS, &macs);
-            e[i].macs += macs;
+            if (ck_add_i64(&e[i].macs, macs) != 0) {
+                tool_error("%s: the network's total MACs at batch %lld exceed 2^63 - 1 = "
+                           "9223372036854775807 at layer %d (%s)",
+                           path, (long long)batch, l + 1, e[i].net.layer[l].name);
+                goto out;
+            }
         }
     }
     if (format == FMT_JSON) {

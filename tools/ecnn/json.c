@@ -1,10 +1,13 @@
 #include "json.h"
 
+#include "textfile.h"
+
 #include "util.h"
 
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 void json_init(json *j, outbuf *ob)
 {
@@ -36,7 +39,18 @@ static void before_value(json *j)
 static void put_string(json *j, const char *s)
 {
     ob_putc(j->ob, '"');
+    size_t n = strlen(s);
     for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        size_t len = tf_utf8_len(p, n - (size_t)(p - (const unsigned char *)s));
+        if (len > 1) { /* a whole UTF-8 sequence */
+            ob_write(j->ob, (const char *)p, len);
+            p += len - 1;
+            continue;
+        }
+        if (!len) { /* not UTF-8 (a file name, say): JSON text must be */
+            ob_puts(j->ob, "\\ufffd");
+            continue;
+        }
         switch (*p) {
         case '"': ob_puts(j->ob, "\\\""); break;
         case '\\': ob_puts(j->ob, "\\\\"); break;
@@ -44,7 +58,7 @@ static void put_string(json *j, const char *s)
         case '\r': ob_puts(j->ob, "\\r"); break;
         case '\t': ob_puts(j->ob, "\\t"); break;
         default:
-            if (*p < 0x20) ob_printf(j->ob, "\\u%04x", *p);
+            if (*p < 0x20 || *p == 0x7F) ob_printf(j->ob, "\\u%04x", *p);
             else ob_putc(j->ob, (char)*p);
         }
     }

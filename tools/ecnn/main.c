@@ -4,6 +4,7 @@
 #include "util.h"
 
 #include <ecnn.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,9 @@ int main(int argc, char **argv)
         int (*run)(int, char **);
     } commands[] = {
         {"layer", cmd_layer}, {"net", cmd_net}, {"sweep", cmd_sweep}, {"zoo", cmd_zoo}};
+    /* A file size limit then fails the write (EFBIG), which the writers
+     * report and recover from, instead of killing the program mid-file. */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;

@@ -1,6 +1,7 @@
 /* The memory file: "key = value" lines, # comments (docs/cli.md). */
 #include "memory.h"
 
+#include "textfile.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -28,18 +29,21 @@ static int parse_bool(const char *what, const char *text, int *out)
 
 int memfile_read(const char *path, mem_desc *d)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        tool_error("%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
+    textfile tf;
+    if (tf_open(&tf, path) != 0) return -1;
+    return memfile_parse(&tf, d);
+}
+
+int memfile_parse(textfile *tf_in, mem_desc *d)
+{
+    textfile tf = *tf_in;
+    const char *path = tf.path;
+    char *line;
     int lineno = 0, rc = 0;
     unsigned seen = 0;
     char what[1200];
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        lineno++;
+    while (rc == 0 && tf_line(&tf, &line) == 1) {
+        lineno = tf.lineno;
         char *hash = strchr(line, '#');
         if (hash) *hash = '\0';
         char *s = trim(line);
@@ -91,12 +95,7 @@ int memfile_read(const char *path, mem_desc *d)
             rc = parse_bool(what, value, &d->choose_partition);
         }
     }
-    if (rc == 0 && ferror(f)) {
-        tool_error("%s: read error", path);
-        rc = -1;
-    }
-    free(line);
-    fclose(f);
+    tf_close(&tf);
     return rc;
 }
 

@@ -22,6 +22,9 @@ extern const char *const mem_energy_keys[5];
 void mem_desc_init(mem_desc *d);
 /* Reads a memory file into d; "file:line: reason" and -1 on error. */
 int memfile_read(const char *path, mem_desc *d);
+/* As memfile_read() on a file already read (tf_open, tf_adopt); closes it. */
+struct textfile;
+int memfile_parse(struct textfile *tf, mem_desc *d);
 /* Handles a memory flag: 1 handled, 0 not a memory flag, -1 error. The
  * file named by --memory is stored in *file. */
 int mem_flag(argscan *s, mem_desc *d, const char **file);

@@ -1,6 +1,7 @@
 #include "netcsv.h"
 
 #include "args.h"
+#include "textfile.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -82,18 +83,21 @@ static void metadata(network *net, const char *text)
 
 int netcsv_read(const char *path, network *net)
 {
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        tool_error("%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    char *line = NULL;
-    size_t cap = 0;
+    textfile tf;
+    if (tf_open(&tf, path) != 0) return -1;
+    return netcsv_parse(&tf, net);
+}
+
+int netcsv_parse(struct textfile *tf_in, network *net)
+{
+    textfile tf = *tf_in;
+    const char *path = tf.path;
+    char *line;
     int lineno = 0, ncols = 0, rc = -1, rows = 0;
     int col_of[MAX_FIELDS]; /* header field -> columns[] index */
     char what[1200];
-    while (getline(&line, &cap, f) >= 0) {
-        lineno++;
+    while (tf_line(&tf, &line) == 1) {
+        lineno = tf.lineno;
         char *s = trim(line);
         if (*s == '#') {
             metadata(net, trim(s + 1));
@@ -168,17 +172,12 @@ int netcsv_read(const char *path, network *net)
         if (net_add(net, name, v) != 0) goto out;
         rows++;
     }
-    if (ferror(f)) {
-        tool_error("%s: read error", path);
-        goto out;
-    }
     if (!rows) {
         tool_error("%s: no layers (a header line and at least one row are needed)", path);
         goto out;
     }
     rc = 0;
 out:
-    free(line);
-    fclose(f);
+    tf_close(&tf);
     return rc;
 }

@@ -8,5 +8,8 @@
 /* Appends the layers of a network CSV file to net and sets its title and
  * source. Prints "file:line: reason" and returns -1 on any error. */
 int netcsv_read(const char *path, network *net);
+/* As netcsv_read() on a file already read (tf_open, tf_adopt); closes it. */
+struct textfile;
+int netcsv_parse(struct textfile *tf, network *net);
 
 #endif

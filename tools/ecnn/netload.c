@@ -1,5 +1,6 @@
 #include "netcsv.h"
 #include "network.h"
+#include "textfile.h"
 #include "timeloop.h"
 #include "util.h"
 #include "zoo.h"
@@ -82,24 +83,20 @@ static int load_dir(const char *dir, network *net)
  * blank lines and lines starting with # are skipped. */
 static int load_list(const char *list, network *net)
 {
-    FILE *f = fopen(list, "r");
-    if (!f) {
-        tool_error("%s: cannot open: %s", list, strerror(errno));
-        return -1;
-    }
+    textfile tf;
+    if (tf_open(&tf, list) != 0) return -1;
     char dir[PATH_MAX];
     path_dir(dir, sizeof dir, list);
-    char *line = NULL;
-    size_t cap = 0;
+    char *line;
     int lineno = 0, rc = 0;
-    while (rc == 0 && getline(&line, &cap, f) >= 0) {
-        lineno++;
+    while (rc == 0 && tf_line(&tf, &line) == 1) {
+        lineno = tf.lineno;
         char *s = line;
         while (isspace((unsigned char)*s)) s++;
         size_t len = strlen(s);
         while (len && isspace((unsigned char)s[len - 1])) s[--len] = '\0';
         if (!*s || *s == '#') continue;
-        if (memchr(s, '\0', len) != NULL || !is_yaml(s)) {
+        if (!is_yaml(s)) {
             tool_error("%s:%d: '%s' is not a .yaml or .yml file name (a list file names one "
                        "Timeloop problem file a line)", list, lineno, s);
             rc = -1;
@@ -114,22 +111,18 @@ static int load_list(const char *list, network *net)
             rc = -1;
         }
     }
-    if (rc == 0 && ferror(f)) {
-        tool_error("%s: read error", list);
-        rc = -1;
-    }
     if (rc == 0 && net->n == 0) {
         tool_error("%s: lists no files", list);
         rc = -1;
     }
-    free(line);
-    fclose(f);
+    tf_close(&tf);
     return rc;
 }
 
 int net_load(const char *arg, network *net)
 {
     int kind = path_kind(arg);
+    int stat_errno = errno; /* why stat() failed, before the zoo lookup */
     char path[PATH_MAX];
     const char *file = arg;
     int from_zoo = 0;
@@ -147,7 +140,7 @@ int net_load(const char *arg, network *net)
         }
     }
     if (kind < 0) {
-        tool_error("%s: no such file or directory", arg);
+        tool_error("%s: %s", arg, strerror(stat_errno));
         return -1;
     }
     str_copy(net->origin, sizeof net->origin, file);

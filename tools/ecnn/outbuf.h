@@ -24,5 +24,9 @@ __attribute__((format(printf, 2, 3)))
 void ob_printf(outbuf *ob, const char *fmt, ...);
 /* Writes the buffer to f; 0 on success, -1 (message printed) on failure. */
 int ob_emit(const outbuf *ob, FILE *f, const char *what);
+/* Replaces the file at path with the buffer, atomically: written to a
+ * temporary file in the same directory, then renamed. On failure the old
+ * file is untouched; -1 with the OS error named. */
+int ob_save(const outbuf *ob, const char *path, const char *what);
 
 #endif

@@ -73,7 +73,11 @@ static void put(table *t, const char *s)
     t->cells[(t->nrows - 1) * t->ncols + t->cur++] = copy;
 }
 
-void table_str(table *t, const char *s) { put(t, s); }
+void table_str(table *t, const char *s)
+{
+    char shown[4096];
+    put(t, str_printable(shown, sizeof shown, s));
+}
 
 void table_int(table *t, int64_t v)
 {

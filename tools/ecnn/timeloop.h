@@ -10,5 +10,8 @@
  * unknown or missing key, a wrong type, a shape that is not a 2-D
  * convolution, inconsistent sizes) prints "file:line: reason" and returns -1. */
 int timeloop_read(const char *path, int64_t v[LP_COUNT]);
+/* As timeloop_read() on text already read and checked (tf_open); path is
+ * for the messages. */
+int timeloop_parse(const char *path, const unsigned char *text, size_t len, int64_t v[LP_COUNT]);
 
 #endif

@@ -1,5 +1,7 @@
 #include "util.h"
 
+#include "textfile.h"
+
 #include <ctype.h>
 #include <math.h>
 #include <stdarg.h>
@@ -9,15 +11,39 @@
 #include <sys/stat.h>
 
 const char *tool_name = "ecnn";
+FILE *tool_errors = NULL;
+
+char *str_printable(char *dst, size_t size, const char *src)
+{
+    size_t o = 0, n = strlen(src);
+    const unsigned char *p = (const unsigned char *)src;
+    for (size_t i = 0; i < n;) {
+        size_t len = tf_utf8_len(p + i, n - i);
+        int bad = !len || (p[i] < 0x20 && p[i] != '\t') || p[i] == 0x7F;
+        size_t need = bad ? 4 : len;
+        if (o + need >= size) break;
+        if (bad) {
+            snprintf(dst + o, 5, "\\x%02X", p[i]);
+            i++;
+        } else {
+            memcpy(dst + o, p + i, len);
+            i += len;
+        }
+        o += need;
+    }
+    dst[o] = '\0';
+    return dst;
+}
 
 void tool_error(const char *fmt, ...)
 {
+    char msg[4096], shown[4096];
     va_list ap;
-    fprintf(stderr, "%s: ", tool_name);
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
+    fprintf(tool_errors ? tool_errors : stderr, "%s: %s\n", tool_name,
+            str_printable(shown, sizeof shown, msg));
 }
 
 void fmt_double(char *buf, size_t size, double x)
@@ -121,4 +147,41 @@ int path_kind(const char *path)
     struct stat st;
     if (stat(path, &st) != 0) return -1;
     return S_ISDIR(st.st_mode) ? 1 : 0;
+}
+
+int ck_add_i64(int64_t *acc, int64_t x)
+{
+    if ((x > 0 && *acc > INT64_MAX - x) || (x < 0 && *acc < INT64_MIN - x)) return -1;
+    *acc += x;
+    return 0;
+}
+
+int ck_mul_add_i64(int64_t *acc, int64_t x, int64_t times)
+{
+    int64_t p;
+#if defined(__GNUC__)
+    if (__builtin_mul_overflow(x, times, &p)) return -1;
+#else
+    if (x && times &&
+        (x > 0 ? (times > 0 ? x > INT64_MAX / times : times < INT64_MIN / x)
+               : (times > 0 ? x < INT64_MIN / times : x < INT64_MAX / times)))
+        return -1;
+    p = x * times;
+#endif
+    return ck_add_i64(acc, p);
+}
+
+int ck_add_f64(double *acc, double x)
+{
+    double s = *acc + x;
+    if (!isfinite(s)) return -1;
+    *acc = s;
+    return 0;
+}
+
+int ck_mul_add_f64(double *acc, double x, int64_t times)
+{
+    double p = x * (double)times;
+    if (!isfinite(p)) return -1;
+    return ck_add_f64(acc, p);
 }

@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,7 +79,7 @@ int zoo_names(const char *dir, char names[][64], int max)
 {
     DIR *d = opendir(dir);
     if (!d) {
-        tool_error("cannot read the zoo directory %s", dir);
+        tool_error("cannot read the zoo directory %s: %s", dir, strerror(errno));
         return -1;
     }
     int n = 0;

@@ -1,7 +1,10 @@
 """Layer, Memory and Dataflow handles; evaluate(), count() and the Result."""
+import contextlib
 import ctypes
 import dataclasses
+import math
 import operator
+import threading
 from typing import NamedTuple, Optional, Tuple
 
 from . import _capi, memfile
@@ -25,21 +28,83 @@ def _int64(kind, name, value):
 
 class _Handle:
     """An owned C handle. close() frees it; so do a with block and garbage
-    collection (__del__). A closed handle raises ValueError when used."""
+    collection (__del__). A closed handle raises ValueError when used.
+
+    Every C call that reads the handle runs inside _shared() and every call
+    that changes it (a setter, close) inside _exclusive(): readers (the
+    evaluations of several threads on one Memory) run together, a change
+    waits until no C call uses the handle. ctypes releases the GIL during a
+    call, so without this a close() in another thread would free the handle
+    under a running ec_search_optimal (a use-after-free, issue 17)."""
 
     _kind = ""
     _create = _destroy = _message_fn = None
+    PARAMS = ()
 
     def __init__(self):
-        self._ptr = None
+        object.__setattr__(self, "_ptr", None)
+        object.__setattr__(self, "_cond", threading.Condition(threading.Lock()))
+        object.__setattr__(self, "_readers", 0)
+        object.__setattr__(self, "_writer", False)
         ptr = type(self)._create()
         if not ptr:
             raise NoMemoryError(Status.E_NOMEM, f"{self._kind}: out of memory")
-        self._ptr = ptr
+        object.__setattr__(self, "_ptr", ptr)
+
+    def __setattr__(self, name, value):
+        # Only the parameters (properties) are settable: a misspelt or
+        # constructor-only name would otherwise become a plain attribute
+        # that the C handle never sees.
+        attr = getattr(type(self), name, None)
+        if not name.startswith("_") and callable(attr):
+            raise AttributeError(f"{type(self).__name__}.{name} is a method: call it, e.g. "
+                                 f"{self._kind}.{name}(...)")
+        if not name.startswith("_") and not isinstance(attr, property):
+            raise AttributeError(f"{type(self).__name__} has no parameter {name!r} "
+                                 f"(valid: {', '.join(self._settable())})")
+        object.__setattr__(self, name, value)
+
+    @classmethod
+    def _settable(cls):
+        return tuple(n for n in dir(cls) if not n.startswith("_")
+                     and isinstance(getattr(cls, n), property) and getattr(cls, n).fset)
+
+    @contextlib.contextmanager
+    def _shared(self):
+        """The C pointer, kept alive until the block ends."""
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            if self._ptr is None:
+                raise ValueError(f"this {self._kind} is closed")
+            self._readers += 1
+        try:
+            yield self._ptr
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def _exclusive(self, closing=False):
+        """The C pointer, with no other C call on it until the block ends."""
+        with self._cond:
+            while self._writer or self._readers:
+                self._cond.wait()
+            if self._ptr is None and not closing:
+                raise ValueError(f"this {self._kind} is closed")
+            self._writer = True
+        try:
+            yield self._ptr
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
 
     @property
     def _h(self):
-        """The C pointer, for the calls; ValueError once closed."""
+        """The C pointer without a guard: only for a handle no other thread
+        can see yet; ValueError once closed."""
         if self._ptr is None:
             raise ValueError(f"this {self._kind} is closed")
         return self._ptr
@@ -50,10 +115,14 @@ class _Handle:
         return self._ptr is None
 
     def close(self):
-        """Free the C handle now. Idempotent."""
-        ptr, self._ptr = self._ptr, None
-        if ptr:
-            type(self)._destroy(ptr)
+        """Free the C handle now, once no C call (in any thread) uses it:
+        close() waits for those to return. Idempotent."""
+        if getattr(self, "_cond", None) is None:  # __init__ failed early
+            return
+        with self._exclusive(closing=True) as ptr:
+            object.__setattr__(self, "_ptr", None)
+            if ptr:
+                type(self)._destroy(ptr)
 
     def __enter__(self):
         return self
@@ -68,8 +137,13 @@ class _Handle:
         except Exception:  # pragma: no cover
             pass
 
-    def _check(self, status):
-        check(status, lambda: type(self)._message_fn(self._h))
+    def _call(self, fn, *args, write=False):
+        """fn(handle, *args) under the guard; raises for a failed status with
+        the handle's message, read under the same guard."""
+        with (self._exclusive() if write else self._shared()) as h:
+            status = fn(h, *args)
+            check(status, lambda: type(self)._message_fn(h))
+        return status
 
     def _apply(self, kwargs, names):
         for name, value in kwargs.items():
@@ -119,18 +193,19 @@ class Layer(_Handle):
 
     def _get(self, key):
         value = ctypes.c_int64()
-        status = lib.ec_layer_get(self._h, key, ctypes.byref(value))
+        with self._shared() as h:
+            status = lib.ec_layer_get(h, key, ctypes.byref(value))
         if status != Status.OK and key in _capi.LAYER_DERIVED.values():
             # A derived value fails for an invalid layer, without a message
             # (the getter takes a const layer); the check leaves one.
-            lib.ec_layer_check(self._h)
-        self._check(status)
+            self._call(lib.ec_layer_check, write=True)
+        check(status)
         return value.value
 
     def check(self):
         """Raise if the layer is not valid (divisibility by G, P and Q >= 1,
         counts within 64 bits); return self otherwise."""
-        self._check(lib.ec_layer_check(self._h))
+        self._call(lib.ec_layer_check, write=True)
         return self
 
     @property
@@ -155,7 +230,7 @@ def _layer_property(name, key):
         return self._get(key)
 
     def set(self, value):
-        self._check(lib.ec_layer_set(self._h, key, _int64("layer", name, value)))
+        self._call(lib.ec_layer_set, key, _int64("layer", name, value), write=True)
     return property(get, set, doc=f"Layer parameter {name}.")
 
 
@@ -164,6 +239,28 @@ for _name, _key in _capi.LAYER_PARAMS.items():
 for _name, _key in _capi.LAYER_DERIVED.items():
     setattr(Layer, _name, property(lambda self, _k=_key: self._get(_k),
                                    doc=f"Derived, read-only: {_name}."))
+
+
+def _shorthand_property(name, members):
+    """stride, dilation, pad: set every member; read back their common
+    value (ValueError if the members differ)."""
+    def get(self):
+        values = {m: getattr(self, m) for m in members}
+        if len(set(values.values())) != 1:
+            raise ValueError(f"layer: {name} is not one value: "
+                             + ", ".join(f"{m} = {v}" for m, v in values.items()))
+        return values[members[0]]
+
+    def put(self, value):
+        value = _int64("layer", name, value)
+        for m in members:
+            setattr(self, m, value)
+    return property(get, put, doc=f"Shorthand: {', '.join(members)} at once.")
+
+
+Layer.stride = _shorthand_property("stride", ("stride_h", "stride_w"))
+Layer.dilation = _shorthand_property("dilation", ("dilation_h", "dilation_w"))
+Layer.pad = _shorthand_property("pad", ("pad_top", "pad_bottom", "pad_left", "pad_right"))
 
 # --- Memory -------------------------------------------------------------------
 
@@ -206,7 +303,7 @@ class Memory(_Handle):
         """Set the five energies from a preset ("eyeriss")."""
         if name not in _capi.PRESETS:
             raise ValueError(f"memory: unknown preset {name!r} (known: {', '.join(_capi.PRESETS)})")
-        self._check(lib.ec_memory_preset_energies(self._h, _capi.PRESETS[name]))
+        self._call(lib.ec_memory_preset_energies, _capi.PRESETS[name], write=True)
         return self
 
     @property
@@ -223,24 +320,24 @@ class Memory(_Handle):
 def _memory_property(name, key):
     def get(self):
         value = ctypes.c_int64()
-        self._check(lib.ec_memory_get(self._h, key, ctypes.byref(value)))
+        self._call(lib.ec_memory_get, key, ctypes.byref(value))
         return bool(value.value) if name == "choose_partition" else value.value
 
     def set(self, value):
-        self._check(lib.ec_memory_set(self._h, key, _int64("memory", name, value)))
+        self._call(lib.ec_memory_set, key, _int64("memory", name, value), write=True)
     return property(get, set, doc=f"Memory parameter {name} (words).")
 
 
 def _energy_property(name, key):
     def get(self):
         value = ctypes.c_double()
-        self._check(lib.ec_memory_get_energy(self._h, key, ctypes.byref(value)))
+        self._call(lib.ec_memory_get_energy, key, ctypes.byref(value))
         return value.value
 
     def set(self, value):
         if isinstance(value, (str, bytes)):
             raise TypeError(f"memory: energy {name} must be a number")
-        self._check(lib.ec_memory_set_energy(self._h, key, float(value)))
+        self._call(lib.ec_memory_set_energy, key, float(value), write=True)
     return property(get, set, doc=f"Energy of one {name} access, per word.")
 
 
@@ -275,11 +372,26 @@ def _enum(kind, enum_type, value):
     return enum_type(value)
 
 
+def _dim_letter(kind, d):
+    """The letter of a dimension given as a letter (any case) or an ec_dim
+    value 0..7; ValueError naming the valid ones otherwise."""
+    if isinstance(d, str) and len(d) == 1 and d.upper() in DIMS:
+        return d.upper()
+    if isinstance(d, int) and not isinstance(d, bool) and 0 <= d < len(DIMS):
+        return DIMS[d]
+    raise ValueError(f"dataflow: {kind} {d!r} is not a dimension (a letter of {DIMS} or its "
+                     f"ec_dim value 0..{len(DIMS) - 1})")
+
+
 def _order_string(order):
-    """An order from a string "NGKPQCRS" or a sequence of letters or ec_dim values."""
+    """An order from a string "NGKPQCRS" or a sequence of letters or ec_dim
+    values; the library checks that it is a permutation."""
     if isinstance(order, str):
         return order
-    return "".join(DIMS[o] if isinstance(o, int) else str(o) for o in order)
+    if isinstance(order, (bytes, bytearray)) or not hasattr(order, "__iter__"):
+        raise TypeError(f"dataflow: order must be a string such as 'NGKPQCRS' or a sequence of "
+                        f"letters or ec_dim values, not {type(order).__name__}")
+    return "".join(_dim_letter("order entry", o) for o in order)
 
 
 class Dataflow(_Handle):
@@ -308,11 +420,11 @@ class Dataflow(_Handle):
 
     def _get(self, key):
         value = ctypes.c_int64()
-        self._check(lib.ec_dataflow_get(self._h, key, ctypes.byref(value)))
+        self._call(lib.ec_dataflow_get, key, ctypes.byref(value))
         return value.value
 
     def _set(self, key, value):
-        self._check(lib.ec_dataflow_set(self._h, key, value))
+        self._call(lib.ec_dataflow_set, key, value, write=True)
 
     @property
     def policy(self):
@@ -331,12 +443,12 @@ class Dataflow(_Handle):
         """The loop order used, outermost first, as a string ("NGKPQCRS").
         Setting it makes the policy CUSTOM."""
         order = _capi.DIM_ARRAY()
-        self._check(lib.ec_dataflow_get_order(self._h, order))
+        self._call(lib.ec_dataflow_get_order, order)
         return "".join(DIMS[d] for d in order)
 
     @order.setter
     def order(self, value):
-        self._check(lib.ec_dataflow_set_order_string(self._h, _order_string(value).encode()))
+        self._call(lib.ec_dataflow_set_order_string, _order_string(value).encode(), write=True)
 
     @property
     def reuse(self):
@@ -364,8 +476,9 @@ class Dataflow(_Handle):
 
     @tiles.setter
     def tiles(self, mapping):
-        for dim, value in dict(mapping).items():
-            setattr(self, "tile_" + str(dim).upper(), value)
+        items = dict(mapping).items()
+        for dim, value in [(_dim_letter("tiles key", d), v) for d, v in items]:
+            setattr(self, "tile_" + dim, value)
 
     def __repr__(self):
         if self.closed:
@@ -487,15 +600,18 @@ class _Scratch:
         lib.ec_result_destroy(self.ptr)
 
 
-def _optional(status, make, ptr):
+def _optional(status, make, ptr, figure=""):
     """make() if status is OK; None when the figure is refused or not
-    available; raise for anything else."""
+    available; raise for anything else, naming the figure when the result
+    keeps no message for it (the getters take a const result)."""
     if status == Status.OK:
         return make()
     if status in (Status.E_LIMIT, Status.E_UNAVAILABLE, Status.E_NOT_EVALUATED):
         return None
-    check(status, lambda: lib.ec_result_message(ptr))
-    return None
+    message = lib.ec_result_message(ptr).decode()
+    if not message and status == Status.E_OVERFLOW and figure:
+        message = f"{figure} exceeds the largest double (about 1.8e308)"
+    raise error(status, message or figure)
 
 
 def _read_bound(ptr):
@@ -508,7 +624,8 @@ def _read_bound(ptr):
         values[name] = v.value
     energy = ctypes.c_double()
     return _optional(lib.ec_result_bound_energy(ptr, ctypes.byref(energy)),
-                     lambda: Bound(energy=energy.value, **values), ptr)
+                     lambda: Bound(energy=energy.value, **values), ptr,
+                     "bound: the energy of the bound's transfers and MACs")
 
 
 def _read_result(ptr, method):
@@ -537,7 +654,7 @@ def _read_result(ptr, method):
             automatic.append(DIMS[d])
     ratios = (ctypes.c_double(), ctypes.c_double())
     gap = _optional(lib.ec_result_gap(ptr, *map(ctypes.byref, ratios)),
-                    lambda: Gap(ratios[0].value, ratios[1].value), ptr)
+                    lambda: Gap(ratios[0].value, ratios[1].value), ptr, "gap: the bound's energy")
     asym = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
     asymptotic = _optional(lib.ec_result_asymptotic(ptr, *map(ctypes.byref, asym)),
                            lambda: Asymptotic(*(a.value for a in asym)), ptr)
@@ -579,8 +696,9 @@ def _run(fn, method, layer, memory, dataflow):
         dataflow = Dataflow()
         own.append(dataflow)
     try:
-        with _Scratch() as ptr:
-            check(fn(layer._h, memory._h, dataflow._h, ptr), lambda: lib.ec_result_message(ptr))
+        with layer._shared() as lh, memory._shared() as mh, dataflow._shared() as dh, \
+                _Scratch() as ptr:
+            check(fn(lh, mh, dh, ptr), lambda: lib.ec_result_message(ptr))
             return _read_result(ptr, method)
     finally:
         for handle in own:
@@ -608,8 +726,8 @@ def lower_bound(layer, memory=None):
     own = Memory() if memory is None else None
     memory = own if memory is None else memory
     try:
-        with _Scratch() as ptr:
-            check(lib.ec_lower_bound(layer._h, memory._h, ptr), lambda: lib.ec_result_message(ptr))
+        with layer._shared() as lh, memory._shared() as mh, _Scratch() as ptr:
+            check(lib.ec_lower_bound(lh, mh, ptr), lambda: lib.ec_result_message(ptr))
             bound = _read_bound(ptr)
             if bound is None:  # the call succeeded, so every figure must be there
                 raise EcnnError(Status.E_UNAVAILABLE, "bound: figures missing after ec_lower_bound")
@@ -629,16 +747,24 @@ def asymptotic(layer, memory=None, policy=Policy.OS):
     memory = own if memory is None else memory
     try:
         out = (ctypes.c_double(), ctypes.c_double(), ctypes.c_double())
-        status = lib.ec_asymptotic(layer._h, memory._h, policy, *map(ctypes.byref, out))
-        if status == Status.OK:
-            return Asymptotic(*(o.value for o in out))
-        # ec_asymptotic keeps no message. Its other failures are those of the
-        # layer and the bound, which ec_lower_bound reports with one.
-        message = f"asymptotic: policy {policy.name} has no formula (OS, WS or IS only)"
-        if status != Status.E_KEY:
-            with _Scratch() as ptr:
-                same = lib.ec_lower_bound(layer._h, memory._h, ptr) == status
-                message = lib.ec_result_message(ptr).decode() if same else ""
+        with layer._shared() as lh, memory._shared() as mh:
+            status = lib.ec_asymptotic(lh, mh, policy, *map(ctypes.byref, out))
+            if status == Status.OK:
+                figures = Asymptotic(*(o.value for o in out))
+                # A formula's value past the largest double is refused as the
+                # evaluations refuse an energy past it, not returned as inf.
+                for name, value in figures._asdict().items():
+                    if not math.isfinite(value):
+                        raise error(Status.E_OVERFLOW, f"asymptotic: {name} of policy "
+                                    f"{policy.name} exceeds the largest double (about 1.8e308)")
+                return figures
+            # ec_asymptotic keeps no message. Its other failures are those of
+            # the layer and the bound, which ec_lower_bound reports with one.
+            message = f"asymptotic: policy {policy.name} has no formula (OS, WS or IS only)"
+            if status != Status.E_KEY:
+                with _Scratch() as ptr:
+                    same = lib.ec_lower_bound(lh, mh, ptr) == status
+                    message = lib.ec_result_message(ptr).decode() if same else ""
         raise error(status, message)
     finally:
         if own is not None:

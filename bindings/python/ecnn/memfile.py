@@ -24,6 +24,8 @@ rest with "file:line: reason".
 import math
 import os
 import re
+import stat
+import tempfile
 
 #: The keys of a memory file, in the order the tool lists them.
 KEYS = ("capacity", "partition_i", "partition_w", "partition_o", "dram_read", "dram_write",
@@ -45,6 +47,18 @@ _FLOAT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\Z", re.ASCII)
 _HEXFLOAT = re.compile(r"[+-]?0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
                        r"(?:[pP][+-]?\d+)?\Z", re.ASCII)
 _SIZE = re.compile(r"(\d+)(k|K|M|G)?(i)?(B|w)?\Z", re.ASCII)
+#: The tool's limits on an input file (tools/ecnn/textfile.h, docs/cli.md).
+MAX_BYTES = 16 << 20
+MAX_LINE = 8192
+_LINE_END = re.compile(rb"\r\n|\r|\n")
+_CONTROL = re.compile(rb"[\x00-\x08\x0a-\x1f\x7f]")
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _lower(text):
+    """ASCII-only lower case, as the tool's str_ieq (str.lower() would map
+    the Kelvin sign to 'k')."""
+    return text.translate(_ASCII_LOWER)
 
 
 class MemoryFileError(ValueError):
@@ -67,12 +81,12 @@ def parse_size(text, what="size"):
                          "64Ki or 128KiB)")
     value = int(m.group(1))
     if value > _INT64_MAX:
-        raise ValueError(f"{what}: '{text}' is too large")
+        raise ValueError(f"{what}: '{text}' is too large (at most {_INT64_MAX})")
     if m.group(2):
         power = {"k": 1, "K": 1, "M": 2, "G": 3}[m.group(2)]
         value *= (1024 if m.group(3) else 1000) ** power
         if value > _INT64_MAX:
-            raise ValueError(f"{what}: '{text}' is too large")
+            raise ValueError(f"{what}: '{text}' is too large (at most {_INT64_MAX})")
     return value, m.group(4) == "B"
 
 
@@ -85,7 +99,7 @@ def parse_energy(text, what="energy"):
             raise ValueError(f"{what}: '{text}' is not a finite number") from None
         if value < 0:
             raise ValueError(f"{what}: {text} is negative")
-        return value
+        return value + 0.0  # "-0" is zero
     if not _FLOAT.match(text):
         raise ValueError(f"{what}: '{text}' is not a finite number")
     value = float(text)
@@ -93,15 +107,17 @@ def parse_energy(text, what="energy"):
         raise ValueError(f"{what}: '{text}' is not a finite number")
     if value < 0:
         raise ValueError(f"{what}: {text} is negative")
-    return value
+    return value + 0.0  # "-0" is zero
 
 
 def _parse_int(text, what, minimum):
     if not re.match(r"[+-]?\d+\Z", text, re.ASCII):
         raise ValueError(f"{what}: '{text}' is not a whole number")
     value = int(text)
-    if abs(value) > _INT64_MAX:
-        raise ValueError(f"{what}: '{text}' is too large")
+    if value < -_INT64_MAX:  # past 64 bits, as the tool reads digits
+        raise ValueError(f"{what}: '{text}' is below the minimum {minimum}")
+    if value > _INT64_MAX:
+        raise ValueError(f"{what}: '{text}' is too large (at most {_INT64_MAX})")
     if value < minimum:
         raise ValueError(f"{what}: {value} is below the minimum {minimum}")
     return value
@@ -111,7 +127,7 @@ def parse(text, path="<memory file>"):
     """The entries of a memory file's text: {key: (value, line)}, keys in
     lower case; sizes are (number, in_bytes) pairs. Raises MemoryFileError."""
     entries = {}
-    for lineno, line in enumerate(text.split("\n"), 1):
+    for lineno, line in enumerate(re.split(r"\r\n|\r|\n", text), 1):
         line = line.split("#", 1)[0].strip(_SPACE)
         if not line:
             continue
@@ -122,7 +138,7 @@ def parse(text, path="<memory file>"):
         what = f"{path}:{lineno}: {key}"
         if not value:
             raise MemoryFileError(path, lineno, f"{key}: no value")
-        lower = key.lower()
+        lower = _lower(key)
         if lower not in KEYS:
             raise MemoryFileError(path, lineno, f"unknown key '{key}' (known: {', '.join(KEYS)})")
         if lower in entries:
@@ -135,10 +151,10 @@ def parse(text, path="<memory file>"):
             elif lower == "word_bytes":
                 parsed = _parse_int(value, what, 1)
             else:
-                if value.lower() not in _BOOLS:
+                if _lower(value) not in _BOOLS:
                     raise ValueError(f"{what}: '{value}' is not one of "
                                      + ", ".join(_BOOLS))
-                parsed = _BOOLS[value.lower()]
+                parsed = _BOOLS[_lower(value)]
         except ValueError as e:
             # The messages above start with "path:line: key"; keep the reason.
             reason = str(e)
@@ -149,16 +165,67 @@ def parse(text, path="<memory file>"):
     return entries
 
 
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"),
+          (stat.S_ISSOCK, "a socket"))
+
+
+def check_text(data, path="<memory file>"):
+    """The checks the tool makes on every input file's bytes (after a UTF-8
+    byte order mark, which is skipped): no NUL byte, no control character
+    but tab and the line ends (\\n, \\r\\n, \\r), UTF-8 only, lines of at
+    most MAX_LINE bytes. Returns the text; raises MemoryFileError with the
+    tool's message for the first fault."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    lineno = 0
+    for lineno, line in enumerate(_LINE_END.split(data), 1):
+        bad = _CONTROL.search(line)
+        first = bad.start() if bad else len(line)
+        try:
+            line[:first].decode("utf-8")
+        except UnicodeDecodeError as e:
+            raise MemoryFileError(path, lineno, f"byte 0x{line[e.start]:02X} is not UTF-8 "
+                                  "text") from None
+        if bad:
+            c = line[first]
+            raise MemoryFileError(path, lineno, "a NUL byte: not a text file" if c == 0 else
+                                  f"control character 0x{c:02X}: not a text file")
+        if len(line) > MAX_LINE:
+            raise MemoryFileError(path, lineno, f"line of {len(line)} bytes, longer than the "
+                                  f"{MAX_LINE} a line of an input file may have")
+    return data.decode("utf-8")
+
+
 def read(path):
-    """The entries of the memory file at path, as parse() returns them."""
+    """The entries of the memory file at path, as parse() returns them.
+    Regular files only (a FIFO would block, /dev/zero never ends), of at
+    most MAX_BYTES, checked as check_text() says: the tool's rules."""
+    name = os.fspath(path)
     try:
-        with open(path, encoding="utf-8") as f:
-            text = f.read()
+        # O_NONBLOCK: opening a FIFO would wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as e:
-        raise MemoryFileError(os.fspath(path), 0, f"cannot open: {e.strerror or e}") from None
-    except UnicodeDecodeError as e:
-        raise MemoryFileError(os.fspath(path), 0, f"not UTF-8 text: {e}") from None
-    return parse(text, os.fspath(path))
+        raise MemoryFileError(name, 0, f"cannot open: {e.strerror or e}") from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = next((k for test, k in _KINDS if test(st.st_mode)), "not a regular file")
+        raise MemoryFileError(name, 0, f"{kind}, not a regular file: the tool reads regular "
+                              "files only")
+    with os.fdopen(fd, "rb") as f:
+        size = st.st_size
+        if size > MAX_BYTES:
+            raise MemoryFileError(name, 0, f"{size} bytes, more than the {MAX_BYTES} (16 MiB) an "
+                                  "input file may have")
+        try:
+            data = f.read(MAX_BYTES + 1)
+        except OSError as e:
+            raise MemoryFileError(name, 0, f"cannot read: {e.strerror or e}") from None
+    if len(data) > MAX_BYTES:
+        raise MemoryFileError(name, 0, f"more than the {MAX_BYTES} bytes (16 MiB) an input file "
+                              "may have")
+    return parse(check_text(data, name), name)
 
 
 def to_params(entries, path="<memory file>"):
@@ -219,6 +286,25 @@ def dumps(params, comments=()):
 
 
 def write(path, params, comments=()):
-    """Write dumps(params, comments) to path."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(dumps(params, comments))
+    """Write dumps(params, comments) to path, as the tool writes its files:
+    to a temporary file in the same directory, renamed over path once
+    complete, so that a failed write (a full disk) leaves an existing file
+    as it was."""
+    path = os.fspath(path)
+    directory, base = os.path.split(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{base}.", dir=directory or ".")
+    try:
+        mask = os.umask(0)
+        os.umask(mask)
+        os.fchmod(fd, 0o666 & ~mask)  # mkstemp's 0600 is not a new file's mode
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(dumps(params, comments))
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
