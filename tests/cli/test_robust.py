@@ -194,6 +194,10 @@ os.mkdir(os.path.join(netdir, "x.yaml"))
 refuses(["net", netdir], 1, "x.yaml", "a directory")
 
 # --- 8 and 9: contents and messages ----------------------------------------------
+# A --partition value past the tool's 255-character buffer was cut: "1,2,"
+# and 300 zeros then a 5 read as a partition of 0 words.
+refuses(["layer", "--partition", "1,2," + "0" * 300 + "5"], 2, "--partition",
+        "longer than 255 characters")
 refuses(["layer", "--memory", write("nul.mem", b"capacity = 64\0Ki\n")], 1, "nul.mem:1:",
         "NUL byte")
 plain = "layer,C,K,pad\nc1,3,3,1\nc2,3,5,0\n"
