@@ -81,6 +81,17 @@ refuses(["net", two, "--mac", "1e308", "--dram", "0", "--buf", "0", "--policy", 
 j = tool_json(["net", two, "--mac", "8e307", "--dram", "0", "--buf", "0", "--policy", "os"])
 check(j is not None and j["totals"]["energy"]["total"] == 1.6e308, "1.6e308 still prints")
 
+# A zoo directory with more networks than `ecnn zoo` lists (64): refused,
+# not cut short silently; 64 of them are all listed.
+zdir = os.path.join(tmp, "zoo")
+os.mkdir(zdir)
+for i in range(65):
+    write(os.path.join("zoo", f"n{i}.csv"), "layer,C,K\na,1,1\n")
+refuses(["zoo"], 1, "more than 64 network files", env={"ECNN_ZOO_DIR": zdir})
+os.remove(os.path.join(zdir, "n64.csv"))
+j = tool_json(["zoo"], env={"ECNN_ZOO_DIR": zdir})
+check(j is not None and len(j["networks"]) == 64, "a zoo of 64 networks: all listed")
+
 # --- 4: reads ------------------------------------------------------------------
 refuses(["layer", "--memory", "/dev/zero"], 1, "/dev/zero", "not a regular file")
 os.mkfifo(os.path.join(tmp, "fifo.mem"))
@@ -183,6 +194,10 @@ os.mkdir(os.path.join(netdir, "x.yaml"))
 refuses(["net", netdir], 1, "x.yaml", "a directory")
 
 # --- 8 and 9: contents and messages ----------------------------------------------
+# A --partition value past the tool's 255-character buffer was cut: "1,2,"
+# and 300 zeros then a 5 read as a partition of 0 words.
+refuses(["layer", "--partition", "1,2," + "0" * 300 + "5"], 2, "--partition",
+        "longer than 255 characters")
 refuses(["layer", "--memory", write("nul.mem", b"capacity = 64\0Ki\n")], 1, "nul.mem:1:",
         "NUL byte")
 plain = "layer,C,K,pad\nc1,3,3,1\nc2,3,5,0\n"

@@ -51,6 +51,10 @@ typedef struct sweep {
 static int parse_policies(const char *what, const char *text, sweep *sw)
 {
     char buf[128];
+    if (strlen(text) >= sizeof buf) {
+        tool_error("%s: '%.40s...' is longer than %zu characters", what, text, sizeof buf - 1);
+        return -1;
+    }
     str_copy(buf, sizeof buf, text);
     sw->nseries = 0;
     for (char *p = buf; p;) {

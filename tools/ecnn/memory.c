@@ -49,6 +49,10 @@ int mem_flag(argscan *s, mem_desc *d, const char **file)
     if (argscan_is(s, "partition")) {
         if (!(v = argscan_value(s))) return -1;
         char buf[256];
+        if (strlen(v) >= sizeof buf) { /* a cut value would read as another size */
+            tool_error("%s: '%.40s...' is longer than %zu characters", s->opt, v, sizeof buf - 1);
+            return -1;
+        }
         str_copy(buf, sizeof buf, v);
         char *part[3], *p = buf;
         for (int i = 0; i < 3; i++) {

@@ -40,7 +40,7 @@ static int load_dir(const char *dir, network *net)
     size_t n = 0, cap = 0;
     int rc = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
+    for (errno = 0; (e = readdir(d)) != NULL; errno = 0) {
         if (e->d_name[0] == '.' || !is_yaml(e->d_name)) continue;
         if (n == cap) {
             cap = cap ? 2 * cap : 64;
@@ -58,8 +58,13 @@ static int load_dir(const char *dir, network *net)
         }
         strcpy(names[n++], e->d_name);
     }
+    int read_errno = rc == 0 ? errno : 0;
     closedir(d);
     if (rc != 0) tool_error("out of memory listing %s", dir);
+    if (read_errno) {
+        tool_error("%s: cannot read the directory: %s", dir, strerror(read_errno));
+        rc = -1;
+    }
     if (rc == 0 && n == 0) {
         tool_error("%s: no .yaml or .yml files in this directory", dir);
         rc = -1;

@@ -84,10 +84,20 @@ int zoo_names(const char *dir, char names[][64], int max)
     }
     int n = 0;
     struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.' || !str_iends(e->d_name, ".csv") || n == max) continue;
+    for (errno = 0; (e = readdir(d)) != NULL; errno = 0) {
+        if (e->d_name[0] == '.' || !str_iends(e->d_name, ".csv")) continue;
+        if (n == max) { /* never drop a network silently */
+            tool_error("%s: more than %d network files (the most ecnn zoo lists)", dir, max);
+            closedir(d);
+            return -1;
+        }
         path_stem(names[n], 64, e->d_name);
         n++;
+    }
+    if (errno) {
+        tool_error("cannot read the zoo directory %s: %s", dir, strerror(errno));
+        closedir(d);
+        return -1;
     }
     closedir(d);
     qsort(names, (size_t)n, sizeof names[0], cmp_names);
