@@ -61,6 +61,7 @@ ec_status ec_result_store(ec_result *r, const ec_memory *memory, const ec_plan *
     memcpy(r->tile, plan->tile, sizeof r->tile);
     memcpy(r->automatic, plan->automatic, sizeof r->automatic);
     r->msg[0] = '\0';
+    r->hier.is_hier = 0; /* hier_result.c sets it after storing */
     r->valid = 1;
     return EC_OK;
 }
