@@ -7,6 +7,7 @@
 
 #include "checked.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define OVF(x)                                                                                   \
@@ -69,11 +70,13 @@ typedef struct hx_axis_run {
 #define HX_MAXL 32 /* loops of one axis above a level: <= 2 dims x 3 kinds x EC_HL */
 #define HX_MAXCHILD 4096
 
-/* Sum over the outer configurations of the part sizes of the children. */
-static ec_status axis_sum(const hx_axis_run *r, int64_t *out)
+/* The categories of the axis's loops for a step at r->pos; returns how
+ * many loops the axis has. */
+static int axis_categories(const hx_axis_run *r, int idx[HX_MAXL], int cat[HX_MAXL], int *children)
 {
     const ec_hier_nest *n = r->n;
-    int idx[HX_MAXL], cat[HX_MAXL], nl = 0;
+    int nl = 0;
+    *children = 0;
     for (int k = 0; k < n->first[r->c]; k++) {
         const hn_loop *lp = &n->loop[k];
         if (lp->dim != r->dp && lp->dim != r->dr) continue;
@@ -83,9 +86,93 @@ static ec_status axis_sum(const hx_axis_run *r, int64_t *out)
         else if (k < r->pos) ct = CAT_FREE;
         else if (k == r->pos) ct = CAT_STEP;
         else ct = CAT_RESET;
+        *children += ct == CAT_CHILD;
         idx[nl] = k;
         cat[nl++] = ct;
     }
+    return nl;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Without padding no tile is clipped: every box is a translate of one
+ * interval of (tp - 1)*stride + (tr - 1)*dilation + 1 rows, a slide moves
+ * it by a fixed distance, and siblings' parts are equal exactly when their
+ * offsets are. So the sum is a count of configurations times one size. */
+static int axis_unclipped(const hx_axis_run *r) { return hb_unclipped(r->ax); }
+
+static ec_status axis_sum_translates(const hx_axis_run *r, int nl, const int idx[HX_MAXL],
+                                     const int cat[HX_MAXL], int64_t *out)
+{
+    const ec_hier_nest *n = r->n;
+    const ec_axis *a = r->ax;
+    int64_t tp = n->span[r->c][r->dp], tr = n->span[r->c][r->dr];
+    int64_t F = (tp - 1) * a->stride + (tr - 1) * a->dilation + 1;
+    int64_t configs = 1, shift = 0, children = 1;
+    for (int j = 0; j < nl; j++) {
+        const hn_loop *lp = &n->loop[idx[j]];
+        int64_t unit = lp->stride * (lp->dim == r->dp ? a->stride : a->dilation);
+        switch (cat[j]) {
+        case CAT_FREE: OVF(ck_mul(configs, lp->n, &configs)); break;
+        case CAT_STEP:
+            OVF(ck_mul(configs, lp->n - 1, &configs));
+            shift += unit;
+            break;
+        case CAT_RESET: shift -= (lp->n - 1) * unit; break;
+        case CAT_CHILD: children *= lp->n; break;
+        default: break;
+        }
+    }
+    int64_t size = F;
+    if (r->slide) {
+        int64_t d = shift < 0 ? -shift : shift;
+        size = d < F ? d : F;
+    }
+    if (r->dedup && children > 1) {
+        /* distinct offsets of the siblings */
+        if (children > HX_MAXCHILD) return EC_E_LIMIT;
+        int64_t off[HX_MAXCHILD];
+        int64_t cv[HX_MAXL] = {0};
+        int m = 0;
+        for (;;) {
+            int64_t o = 0;
+            for (int j = 0; j < nl; j++)
+                if (cat[j] == CAT_CHILD) {
+                    const hn_loop *lp = &n->loop[idx[j]];
+                    o += cv[j] * lp->stride * (lp->dim == r->dp ? a->stride : a->dilation);
+                }
+            off[m++] = o;
+            int j = nl - 1;
+            for (; j >= 0; j--) {
+                if (cat[j] != CAT_CHILD) continue;
+                if (++cv[j] < n->loop[idx[j]].n) break;
+                cv[j] = 0;
+            }
+            if (j < 0) break;
+        }
+        qsort(off, (size_t)m, sizeof *off, cmp_i64);
+        int64_t distinct = 0;
+        for (int i = 0; i < m; i++) distinct += i == 0 || off[i] != off[i - 1];
+        children = distinct;
+    }
+    if (size == 0) {
+        *out = 0;
+        return EC_OK;
+    }
+    OVF(ck_mul(configs, children, out) || ck_mul(*out, size, out));
+    return EC_OK;
+}
+
+/* Sum over the outer configurations of the part sizes of the children. */
+static ec_status axis_sum_walk(const hx_axis_run *r, int nl, const int idx[HX_MAXL],
+                               const int cat[HX_MAXL], int64_t *out)
+{
+    const ec_hier_nest *n = r->n;
+    if (axis_unclipped(r)) return axis_sum_translates(r, nl, idx, cat, out);
     int64_t tp = n->span[r->c][r->dp], tr = n->span[r->c][r->dr];
     /* Odometers over the outer loops (not children) and over the children. */
     int64_t v[HX_MAXL];
@@ -157,6 +244,47 @@ static ec_status axis_sum(const hx_axis_run *r, int64_t *out)
     return EC_OK;
 }
 
+/* Many step positions give one axis the same categories (every position
+ * that is not on the axis and has the same axis loops after it): their
+ * sums are computed once. */
+typedef struct hx_memo {
+    int n;
+    struct {
+        int cat[HX_MAXL];
+        int slide, dedup;
+        int64_t value;
+    } e[48];
+} hx_memo;
+
+static ec_status axis_sum(const hx_axis_run *r, hx_memo *memo, int64_t *out)
+{
+    int idx[HX_MAXL], cat[HX_MAXL], children;
+    int nl = axis_categories(r, idx, cat, &children);
+    int dedup = r->dedup && children > 0; /* no siblings on this axis: nothing to merge */
+    if (axis_unclipped(r)) { /* cheaper than the memo */
+        hx_axis_run rr = *r;
+        rr.dedup = dedup;
+        return axis_sum_translates(&rr, nl, idx, cat, out);
+    }
+    for (int i = 0; i < memo->n; i++)
+        if (memo->e[i].slide == r->slide && memo->e[i].dedup == dedup &&
+            !memcmp(memo->e[i].cat, cat, sizeof(int) * (size_t)nl)) {
+            *out = memo->e[i].value;
+            return EC_OK;
+        }
+    hx_axis_run rr = *r;
+    rr.dedup = dedup;
+    ec_status st = axis_sum_walk(&rr, nl, idx, cat, out);
+    if (st == EC_OK && memo->n < (int)(sizeof memo->e / sizeof memo->e[0])) {
+        memcpy(memo->e[memo->n].cat, cat, sizeof(int) * (size_t)nl);
+        memo->e[memo->n].slide = r->slide;
+        memo->e[memo->n].dedup = dedup;
+        memo->e[memo->n].value = *out;
+        memo->n++;
+    }
+    return st;
+}
+
 static int nonaxis_input_dim(ec_dim d)
 {
     return d == EC_DIM_N || d == EC_DIM_G || d == EC_DIM_C || d == EC_DIM_K;
@@ -183,6 +311,8 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
     for (int k = 0; k < n->first[c]; k++)
         if (n->loop[k].kind == EC_LOOP_TEMPORAL) last = k;
     int64_t R = 0, C = 0;
+    hx_memo memo_h, memo_w;
+    memo_h.n = memo_w.n = 0;
     for (int pos = -1; pos < n->first[c]; pos++) {
         int64_t mult = PS;
         int slide_h = 0, slide_w = 0;
@@ -206,8 +336,8 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
             hx_axis_run rh = {n, &ah, EC_DIM_P, EC_DIM_R, c, pos, slide_h, dedup};
             hx_axis_run rw = {n, &aw, EC_DIM_Q, EC_DIM_S, c, pos, slide_w, dedup};
             int64_t sh, sw, v;
-            ec_status st = axis_sum(&rh, &sh);
-            if (st == EC_OK) st = axis_sum(&rw, &sw);
+            ec_status st = axis_sum(&rh, &memo_h, &sh);
+            if (st == EC_OK) st = axis_sum(&rw, &memo_w, &sw);
             if (st) return st;
             OVF(ck_mul(mult, dedup ? CD : CR, &v) || ck_mul(v, chan, &v) || ck_mul(v, sh, &v) ||
                 ck_mul(v, sw, &v));

@@ -122,6 +122,7 @@ static void build_loops(int L, ec_hier_nest *n)
 /* The largest bounding interval of rows over all tile positions of one axis. */
 static int64_t max_rows(const ec_axis *a, int64_t tp, int64_t tr)
 {
+    if (hb_unclipped(a)) return (tp - 1) * a->stride + (tr - 1) * a->dilation + 1;
     int64_t best = 0;
     for (int64_t p0 = 0; p0 < a->P; p0 += tp)
         for (int64_t r0 = 0; r0 < a->R; r0 += tr) {
