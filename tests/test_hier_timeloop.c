@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "ecnn.h"
+#include "csv_split.h"
 #include "hier_compact.h"
 
 #define MAX_COLS 96
@@ -81,23 +82,7 @@ static const arch simba = {
      {"PEWeightRegs", 16, 16, 0.009, 0.009, 1}},
     16, 16, 0.561};
 
-static int split_csv(char *line, char *fields[MAX_COLS])
-{
-    size_t len = strlen(line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-    if (len == 0) return 0;
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == MAX_COLS) return -1;
-        fields[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma) break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
+static int split_csv(char *line, char *fields[MAX_COLS]) { return csv_split(line, fields, MAX_COLS); }
 
 typedef struct table {
     char names[MAX_COLS][64];
