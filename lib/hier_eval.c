@@ -290,11 +290,110 @@ static int nonaxis_input_dim(ec_dim d)
     return d == EC_DIM_N || d == EC_DIM_G || d == EC_DIM_C || d == EC_DIM_K;
 }
 
+/* The distinct row offsets p*stride + r*dilation of the children's tiles
+ * (the spatial loops of level c - 1 over dp and dr). */
+static ec_status distinct_offsets(const ec_hier_nest *n, int c, ec_dim dp, ec_dim dr,
+                                  const ec_axis *a, int64_t *out)
+{
+    int idx[HX_MAXL], nl = 0;
+    for (int k = n->spatial[c - 1]; k < n->first[c]; k++)
+        if (n->loop[k].dim == dp || n->loop[k].dim == dr) idx[nl++] = k;
+    int64_t count = 1;
+    int has_p = 0, has_r = 0;
+    for (int j = 0; j < nl; j++) {
+        count *= n->loop[idx[j]].n;
+        has_p |= n->loop[idx[j]].dim == dp;
+        has_r |= n->loop[idx[j]].dim == dr;
+    }
+    /* Loops of one dimension alone give distinct coordinates (mixed radix). */
+    if (!(has_p && has_r)) {
+        *out = count;
+        return EC_OK;
+    }
+    if (count > HX_MAXCHILD) return EC_E_LIMIT;
+    int64_t off[HX_MAXCHILD], v[HX_MAXL] = {0};
+    for (int64_t m = 0; m < count; m++) {
+        int64_t o = 0;
+        for (int j = 0; j < nl; j++) {
+            const hn_loop *lp = &n->loop[idx[j]];
+            o += v[j] * lp->stride * (lp->dim == dp ? a->stride : a->dilation);
+        }
+        off[m] = o;
+        for (int j = nl - 1; j >= 0 && ++v[j] == n->loop[idx[j]].n; j--) v[j] = 0;
+    }
+    qsort(off, (size_t)count, sizeof *off, cmp_i64);
+    int64_t d = 0;
+    for (int64_t m = 0; m < count; m++) d += m == 0 || off[m] != off[m - 1];
+    *out = d;
+    return EC_OK;
+}
+
+/* Inputs when no tile of either axis is clipped: every delta of one kind
+ * has the same size, so each class of steps contributes its number of steps
+ * times one product (the axis sums of section 5 in closed form). */
+static ec_status flow_inputs_translates(const ec_shape *s, const ec_hier_nest *n, int c,
+                                        ec_reuse reuse, int64_t *raw, int64_t *content)
+{
+    ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
+    const int64_t *t = n->span[c];
+    int64_t chan = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_C];
+    int64_t FH = (t[EC_DIM_P] - 1) * ah.stride + (t[EC_DIM_R] - 1) * ah.dilation + 1;
+    int64_t FW = (t[EC_DIM_Q] - 1) * aw.stride + (t[EC_DIM_S] - 1) * aw.dilation + 1;
+    int64_t dH, dW, CD = 1;
+    ec_status st = distinct_offsets(n, c, EC_DIM_P, EC_DIM_R, &ah, &dH);
+    if (st == EC_OK) st = distinct_offsets(n, c, EC_DIM_Q, EC_DIM_S, &aw, &dW);
+    if (st) return st;
+    for (int k = n->spatial[c - 1]; k < n->first[c]; k++)
+        if (n->loop[k].dim == EC_DIM_N || n->loop[k].dim == EC_DIM_G || n->loop[k].dim == EC_DIM_C)
+            CD *= n->loop[k].n;
+    int64_t per_raw, per_content; /* words of a whole-tile step */
+    OVF(ck_mul(n->instances[c], chan, &per_raw) || ck_mul(per_raw, FH, &per_raw) ||
+        ck_mul(per_raw, FW, &per_raw));
+    OVF(ck_mul(n->instances[c - 1], CD * dH * dW, &per_content) ||
+        ck_mul(per_content, chan, &per_content) || ck_mul(per_content, FH, &per_content) ||
+        ck_mul(per_content, FW, &per_content));
+    int last = -1;
+    for (int k = 0; k < n->first[c]; k++)
+        if (n->loop[k].kind == EC_LOOP_TEMPORAL) last = k;
+    int relevant_from[EC_HLOOPS + 1];
+    relevant_from[n->first[c]] = 0;
+    for (int k = n->first[c] - 1; k >= 0; k--)
+        relevant_from[k] = relevant_from[k + 1] ||
+                           (n->loop[k].kind == EC_LOOP_TEMPORAL && n->loop[k].dim != EC_DIM_K);
+    int64_t R = per_raw, C = per_content, prefix = 1;
+    for (int k = 0; k < n->first[c]; k++) {
+        const hn_loop *lp = &n->loop[k];
+        if (lp->kind != EC_LOOP_TEMPORAL) continue;
+        int relevant = relevant_from[k];
+        int64_t steps, r1 = per_raw, c1 = per_content;
+        OVF(ck_mul(prefix, lp->n - 1, &steps));
+        OVF(ck_mul(prefix, lp->n, &prefix));
+        if (!relevant) continue;
+        if (reuse == EC_REUSE_SLIDE && k == last && lp->dim != EC_DIM_N && lp->dim != EC_DIM_G &&
+            lp->dim != EC_DIM_C && lp->dim != EC_DIM_K) {
+            int rows = lp->dim == EC_DIM_P || lp->dim == EC_DIM_R;
+            const ec_axis *a = rows ? &ah : &aw;
+            int64_t F = rows ? FH : FW;
+            int64_t shift = lp->stride * (lp->dim == EC_DIM_P || lp->dim == EC_DIM_Q ? a->stride : a->dilation);
+            int64_t part = shift < F ? shift : F;
+            r1 = r1 / F * part; /* exact: F divides the product */
+            c1 = c1 / F * part;
+        }
+        OVF(ck_mul(steps, r1, &r1) || ck_add(R, r1, &R));
+        OVF(ck_mul(steps, c1, &c1) || ck_add(C, c1, &C));
+    }
+    *raw = R;
+    *content = C;
+    return EC_OK;
+}
+
 /* Inputs received by level c (1..L) and sent by level c - 1. */
 static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec_reuse reuse,
                              int64_t *raw, int64_t *content)
 {
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
+    if (hb_unclipped(&ah) && hb_unclipped(&aw))
+        return flow_inputs_translates(s, n, c, reuse, raw, content);
     const int64_t *t = n->span[c];
     int64_t chan = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_C];
     int64_t PS = 1, CR = 1, CD = 1;
@@ -358,16 +457,20 @@ static ec_status flow_box(const ec_hier_nest *n, int c, ec_tensor x, int64_t *ra
     int64_t tile = 1;
     for (int d = 0; d < EC_NDIMS; d++)
         if (ec_relevant(x, (ec_dim)d)) tile *= t[d];
+    /* A step at k changes a relevant index iff loop k or a temporal loop
+     * inside it (above c) is relevant: scan from the inside out. */
+    int relevant_from[EC_HLOOPS + 1];
+    relevant_from[n->first[c]] = 0;
+    for (int k = n->first[c] - 1; k >= 0; k--)
+        relevant_from[k] = relevant_from[k + 1] ||
+                           (n->loop[k].kind == EC_LOOP_TEMPORAL && ec_relevant(x, n->loop[k].dim));
     int64_t loads = 1, prefix = 1;
     for (int k = 0; k < n->first[c]; k++) {
         const hn_loop *lp = &n->loop[k];
         if (lp->kind != EC_LOOP_TEMPORAL) continue;
-        int relevant = 0;
-        for (int j = k; j < n->first[c]; j++)
-            if (n->loop[j].kind == EC_LOOP_TEMPORAL && ec_relevant(x, n->loop[j].dim)) relevant = 1;
         int64_t steps;
         OVF(ck_mul(prefix, lp->n - 1, &steps));
-        if (relevant) OVF(ck_add(loads, steps, &loads));
+        if (relevant_from[k]) OVF(ck_add(loads, steps, &loads));
         OVF(ck_mul(prefix, lp->n, &prefix));
     }
     int64_t distinct = 1;
@@ -429,7 +532,6 @@ static ec_status flow_macs(const ec_shape *s, const ec_hier_nest *n, ec_tensor x
 ec_status ec_hier_flow_closed(const ec_shape *s, const ec_hier_nest *n, ec_reuse reuse,
                               ec_hier_flow *f, char *msg)
 {
-    memset(f, 0, sizeof *f);
     f->macs = s->macs;
     int L = n->L;
     for (int x = 0; x < EC_NTENSORS; x++) {
