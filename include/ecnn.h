@@ -628,6 +628,12 @@ EC_API ec_status ec_count(const ec_layer *layer, const ec_memory *memory,
  * at a level the memory does not have, or a mesh that is not a multiple of
  * the outer level's; ::EC_E_LIMIT when more than 4096 sibling tiles must be
  * compared (ec_count(): more than 2^27 steps times instances at a level).
+ * After an evaluation on a hierarchy, ec_result_bound() gives section 7's
+ * bound across DRAM's boundary (the on-chip levels' capacities over all
+ * their instances as the Buffer), ec_result_gap() its DRAM ratio;
+ * ec_result_bound_energy() and the energy ratio of ec_result_gap() return
+ * ::EC_E_UNAVAILABLE (that bound prices the two-level model's accesses);
+ * ec_result_level_bound() gives the bound at every boundary.
  * Hierarchies count bounding boxes of input rows (Timeloop's footprint);
  * the dataflow's ::EC_DF_FOOTPRINT applies to the two-level model only, its
  * ::EC_DF_REUSE to both.

@@ -149,6 +149,15 @@ static void test_hand_counted(void **state)
         assert_int_equal(ec_result_level_bound(r, 1, &bound, &traffic), EC_OK);
         assert_int_equal(traffic, 10 + 3 + 8);
         assert_true(bound <= traffic);
+        /* ec_result_bound() is the bound at DRAM's boundary; no energy bound. */
+        int64_t t;
+        assert_int_equal(ec_result_bound(r, EC_BOUND_TRANSFERS, &t), EC_OK);
+        assert_int_equal(t, bound);
+        double g, eb;
+        assert_int_equal(ec_result_gap(r, &g, NULL), EC_OK);
+        assert_true(g == (double)traffic / (double)bound);
+        assert_int_equal(ec_result_bound_energy(r, &eb), EC_E_UNAVAILABLE);
+        assert_int_equal(ec_result_gap(r, &g, &eb), EC_E_UNAVAILABLE);
     }
     assert_int_equal(ec_result_level_count(r, 3, EC_TENSOR_O, EC_ACTION_READ, &(int64_t){0}), EC_E_RANGE);
     ec_result_destroy(r);
