@@ -67,8 +67,8 @@ typedef struct hx_axis_run {
     int dedup;     /* identical parts of siblings count once */
 } hx_axis_run;
 
-#define HX_MAXL 32 /* loops of one axis above a level: <= 2 dims x 3 kinds x EC_HL */
-#define HX_MAXCHILD 4096
+#define HX_MAXL (2 * 3 * EC_HL) /* loops of one axis above a level: 2 dims x 3 kinds x EC_HL */
+#define HX_MAXCHILD 1024 /* siblings on one axis: 32 KB of stack at most */
 
 /* The categories of the axis's loops for a step at r->pos; returns how
  * many loops the axis has. */
@@ -542,8 +542,8 @@ ec_status ec_hier_flow_closed(const ec_shape *s, const ec_hier_nest *n, ec_reuse
             else if (x == EC_TENSOR_I) st = flow_inputs(s, n, c, reuse, &raw, &content);
             else st = flow_box(n, c, (ec_tensor)x, &raw, &content);
             if (st != EC_OK) {
-                ec_msg(msg, st == EC_E_LIMIT ? "hierarchy: level %d: too many sibling tiles to "
-                                               "compare (limit 4096)"
+                ec_msg(msg, st == EC_E_LIMIT ? "hierarchy: level %d: more than 1024 sibling tiles to "
+                                               "compare on one axis"
                                              : "hierarchy: level %d: a count exceeds 64 bits", c);
                 return st;
             }
