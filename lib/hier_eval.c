@@ -253,7 +253,7 @@ typedef struct hx_memo {
         int cat[HX_MAXL];
         int slide, dedup;
         int64_t value;
-    } e[48];
+    } e[24];
 } hx_memo;
 
 static ec_status axis_sum(const hx_axis_run *r, hx_memo *memo, int64_t *out)

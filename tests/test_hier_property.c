@@ -64,7 +64,8 @@ static void test_evaluate_equals_count(void **state)
             pad += v;
         }
         with_padding += pad > 0;
-        int L = (int)rng_range(&r, 1, 4);
+        /* 2 to 5 levels; every tenth case deeper, up to the limit of 8 on chip. */
+        int L = i % 10 == 9 ? (int)rng_range(&r, 5, EC_HIER_MAX_LEVELS) : (int)rng_range(&r, 1, 4);
         ec_memory *m = ec_memory_create();
         assert_int_equal(ec_memory_set_levels(m, L), EC_OK);
         int64_t fan[EC_HIER_MAX_LEVELS + 1][2], mesh[2] = {1, 1};
