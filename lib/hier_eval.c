@@ -105,6 +105,9 @@ static int cmp_i64(const void *a, const void *b)
  * offsets are. So the sum is a count of configurations times one size. */
 static int axis_unclipped(const hx_axis_run *r) { return hb_unclipped(r->ax); }
 
+static ec_status distinct_offsets(const ec_hier_nest *n, int c, ec_dim dp, ec_dim dr,
+                                  const ec_axis *a, int64_t *out);
+
 static ec_status axis_sum_translates(const hx_axis_run *r, int nl, const int idx[HX_MAXL],
                                      const int cat[HX_MAXL], int64_t *out)
 {
@@ -133,31 +136,8 @@ static ec_status axis_sum_translates(const hx_axis_run *r, int nl, const int idx
         size = d < F ? d : F;
     }
     if (r->dedup && children > 1) {
-        /* distinct offsets of the siblings */
-        if (children > HX_MAXCHILD) return EC_E_LIMIT;
-        int64_t off[HX_MAXCHILD];
-        int64_t cv[HX_MAXL] = {0};
-        int m = 0;
-        for (;;) {
-            int64_t o = 0;
-            for (int j = 0; j < nl; j++)
-                if (cat[j] == CAT_CHILD) {
-                    const hn_loop *lp = &n->loop[idx[j]];
-                    o += cv[j] * lp->stride * (lp->dim == r->dp ? a->stride : a->dilation);
-                }
-            off[m++] = o;
-            int j = nl - 1;
-            for (; j >= 0; j--) {
-                if (cat[j] != CAT_CHILD) continue;
-                if (++cv[j] < n->loop[idx[j]].n) break;
-                cv[j] = 0;
-            }
-            if (j < 0) break;
-        }
-        qsort(off, (size_t)m, sizeof *off, cmp_i64);
-        int64_t distinct = 0;
-        for (int i = 0; i < m; i++) distinct += i == 0 || off[i] != off[i - 1];
-        children = distinct;
+        ec_status st = distinct_offsets(n, r->c, r->dp, r->dr, a, &children);
+        if (st) return st;
     }
     if (size == 0) {
         *out = 0;
