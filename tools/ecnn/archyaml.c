@@ -1,3 +1,6 @@
+/* Timeloop architecture (v0.3), Accelergy ERT and Timeloop mapping files
+ * read with libyaml (docs/cli.md, "ecnn layer on a hierarchy"): every
+ * error names the file and line. */
 #include "archyaml.h"
 
 #include "util.h"
