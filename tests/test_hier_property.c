@@ -140,6 +140,9 @@ static void test_evaluate_equals_count(void **state)
                         if (ca != cb)
                             fail_msg("case %d (L=%d): level %d tensor %d action %d: evaluate %lld, "
                                      "count %lld", i, L, l, t, act, (long long)ca, (long long)cb);
+                        if (ca < 0)
+                            fail_msg("case %d (L=%d): level %d tensor %d action %d: %lld < 0", i, L,
+                                     l, t, act, (long long)ca);
                     }
                 double ea, eb;
                 ec_result_level_energy(a, l, &ea);
