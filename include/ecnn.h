@@ -628,6 +628,219 @@ EC_API ec_status ec_count(const ec_layer *layer, const ec_memory *memory,
 
 /** @} */
 
+/** @defgroup hierarchy Memory hierarchies and mappings (docs/hierarchy.md)
+ *
+ * A memory may describe DRAM plus L >= 1 on-chip levels instead of the
+ * two-level model's single Buffer: ec_memory_set_levels(). Levels are
+ * numbered outermost first: level 0 is DRAM, levels 1..L are on chip, L the
+ * innermost (next to the MACs). Each level has a name, a capacity in words
+ * per instance, a mesh of instances (Timeloop's meshX and meshY), the set
+ * of tensors it keeps (the others bypass it) and per-tensor energies of its
+ * three actions. A level that keeps nothing still holds loops (Timeloop's
+ * DummyBuffer).
+ *
+ * The dataflow then carries a mapping, as Timeloop's mapping does: per
+ * level, temporal factors with a loop order, and spatial factors along X and
+ * Y for the fanout from that level to the instances of the next inner level
+ * (to the MACs below level L). The factors of every dimension multiply to
+ * its extent. ec_evaluate() counts, per level and tensor, reads, fills and
+ * updates with Timeloop v3's meanings, summed over the level's instances;
+ * ec_count() walks the mapping's loop nest and agrees with it on every
+ * count. A memory with 0 levels (the default) is the two-level model,
+ * unchanged; its results also answer the per-level getters below (level 0
+ * DRAM, level 1 the Buffer).
+ *
+ * On a hierarchy, ec_evaluate() and ec_count() return, besides their usual
+ * statuses: ::EC_E_TILE when the factors of a dimension do not multiply to
+ * its extent; ::EC_E_CAPACITY when a level's spatial factors exceed its
+ * fanout or the tiles of its kept tensors exceed its capacity (the message
+ * names the level and the words needed); ::EC_E_RANGE for a factor above 1
+ * at a level the memory does not have, or a mesh that is not a multiple of
+ * the outer level's; ::EC_E_LIMIT when more than 1024 sibling tiles must be
+ * compared on one axis (ec_count(): more than 2^27 steps times instances at
+ * a level). The dataflow's policy, order and tiles are not used on a
+ * hierarchy (its mapping is); the result reports policy ::EC_POLICY_CUSTOM,
+ * level 0's order and level 1's tile. ec_lower_bound() and ec_asymptotic()
+ * still describe the two-level Buffer of ::EC_MEM_CAPACITY.
+ * After an evaluation on a hierarchy, ec_result_bound() gives section 7's
+ * bound across DRAM's boundary (the on-chip levels' capacities over all
+ * their instances as the Buffer), ec_result_gap() its DRAM ratio;
+ * ec_result_bound_energy() and the energy ratio of ec_result_gap() return
+ * ::EC_E_UNAVAILABLE (that bound prices the two-level model's accesses);
+ * ec_result_level_bound() gives the bound at every boundary.
+ * Hierarchies count bounding boxes of input rows (Timeloop's footprint);
+ * the dataflow's ::EC_DF_FOOTPRINT applies to the two-level model only, its
+ * ::EC_DF_REUSE to both.
+ * @{ */
+
+/** The largest number of on-chip levels of a hierarchy. */
+#define EC_HIER_MAX_LEVELS 8
+
+/** A capacity that never overflows (::EC_HIER_CAPACITY). */
+#define EC_CAPACITY_UNBOUNDED (-1)
+
+/** Integer parameters of one level of a hierarchy. */
+typedef enum ec_hier_param {
+    /** Words per instance, >= 0, or ::EC_CAPACITY_UNBOUNDED (the default;
+     *  DRAM's is always unbounded). The tiles of the kept tensors must fit. */
+    EC_HIER_CAPACITY = 0,
+    /** Instances along X, >= 1 (Timeloop's meshX); a multiple of the outer
+     *  level's. 0 (default): the outer level's (no fanout along X). */
+    EC_HIER_MESH_X = 1,
+    /** Instances along Y, as ::EC_HIER_MESH_X. */
+    EC_HIER_MESH_Y = 2,
+    /** The tensors kept, a bit mask of (1 << ::ec_tensor); default 7 (all).
+     *  DRAM keeps all three. */
+    EC_HIER_KEEP = 3
+} ec_hier_param;
+
+/** The actions of a level, with Timeloop v3's meanings (docs/hierarchy.md). */
+typedef enum ec_action {
+    EC_ACTION_READ = 0,  /**< Words read out of the level: sent to an inner level
+                              or the MACs (for outputs, partial sums sent back
+                              down), or sent up to the parent (none here). */
+    EC_ACTION_FILL = 1,  /**< Words written into the level from its parent. */
+    EC_ACTION_UPDATE = 2 /**< Partial sums written into the level from below. */
+} ec_action;
+
+/** Kinds of loops of a mapping level. */
+typedef enum ec_loop_kind {
+    EC_LOOP_TEMPORAL = 0,  /**< Temporal loops of the level, in the level's order. */
+    EC_LOOP_SPATIAL_X = 1, /**< Spatial fanout along X to the next inner level. */
+    EC_LOOP_SPATIAL_Y = 2  /**< Spatial fanout along Y to the next inner level. */
+} ec_loop_kind;
+
+/**
+ * Make @p memory a hierarchy of @p levels on-chip levels (1 to
+ * ::EC_HIER_MAX_LEVELS), or the two-level model (0). Every level is reset
+ * to its defaults: named "L1".."Ln" ("DRAM" for level 0), unbounded, no
+ * fanout, keeping all tensors, with the memory's current energies (level 0:
+ * read ::EC_ENERGY_DRAM_READ, update ::EC_ENERGY_DRAM_WRITE; on-chip levels:
+ * read ::EC_ENERGY_BUF_READ, fill and update ::EC_ENERGY_BUF_WRITE). The
+ * MACs cost ::EC_ENERGY_MAC each.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for a count out of range.
+ */
+EC_API ec_status ec_memory_set_levels(ec_memory *memory, int levels);
+
+/** The number of on-chip levels (0: the two-level model). @return ::EC_OK or ::EC_E_NULL. */
+EC_API ec_status ec_memory_get_levels(const ec_memory *memory, int *levels);
+
+/**
+ * Set an integer parameter of level @p level (0 = DRAM .. L). Level L + 1
+ * stands for the MACs and takes only ::EC_HIER_MESH_X and ::EC_HIER_MESH_Y.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for a level or value out of
+ *         range (DRAM's capacity, DRAM's keep other than 7, a mesh < 0);
+ *         ::EC_E_KEY for an unknown key. The message names level and value.
+ */
+EC_API ec_status ec_memory_level_set(ec_memory *memory, int level, ec_hier_param key,
+                                     int64_t value);
+
+/** Read an integer parameter of a level. @return ::EC_OK, ::EC_E_NULL, ::EC_E_RANGE or ::EC_E_KEY. */
+EC_API ec_status ec_memory_level_get(const ec_memory *memory, int level, ec_hier_param key,
+                                     int64_t *value);
+
+/**
+ * Name level @p level (at most 31 bytes are kept; used in messages and by
+ * the tools). @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level.
+ */
+EC_API ec_status ec_memory_level_set_name(ec_memory *memory, int level, const char *name);
+
+/** The name of a level, or "" for a level out of range or a NULL memory. Never NULL. */
+EC_API const char *ec_memory_level_name(const ec_memory *memory, int level);
+
+/**
+ * Set the energy of one action on one tensor at a level, per word.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level; ::EC_E_KEY for
+ *         the tensor or action; ::EC_E_ENERGY for a negative, infinite or
+ *         NaN value.
+ */
+EC_API ec_status ec_memory_level_set_energy(ec_memory *memory, int level, ec_tensor tensor,
+                                            ec_action action, double energy);
+
+/** Read an energy of a level. @return as ec_memory_level_set_energy(). */
+EC_API ec_status ec_memory_level_get_energy(const ec_memory *memory, int level, ec_tensor tensor,
+                                            ec_action action, double *energy);
+
+/**
+ * Set one factor of the dataflow's mapping: the loop of kind @p kind over
+ * dimension @p dim at level @p level (0 = DRAM .. ::EC_HIER_MAX_LEVELS).
+ * @p factor >= 1, or 0 for "not given": a temporal factor of level 0 not
+ * given takes what the others leave of the extent; any other factor not
+ * given is 1. Used when the memory is a hierarchy; ignored otherwise.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level or a negative
+ *         factor; ::EC_E_KEY for the kind or dimension.
+ */
+EC_API ec_status ec_dataflow_set_factor(ec_dataflow *dataflow, int level, ec_loop_kind kind,
+                                        ec_dim dim, int64_t factor);
+
+/** Read one factor as set (0: not given). @return as ec_dataflow_set_factor(). */
+EC_API ec_status ec_dataflow_get_factor(const ec_dataflow *dataflow, int level, ec_loop_kind kind,
+                                        ec_dim dim, int64_t *factor);
+
+/**
+ * Set the order of level @p level's temporal loops, outermost first
+ * (default N G K C P Q R S). Only the order of factors > 1 matters.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level; ::EC_E_ORDER
+ *         if @p order is not a permutation of the eight dimensions.
+ */
+EC_API ec_status ec_dataflow_set_level_order(ec_dataflow *dataflow, int level,
+                                             const ec_dim order[EC_NDIMS]);
+
+/** As ec_dataflow_set_level_order(), from a string such as "NGKCPQRS". */
+EC_API ec_status ec_dataflow_set_level_order_string(ec_dataflow *dataflow, int level,
+                                                    const char *order);
+
+/** The order of a level's temporal loops. @return ::EC_OK, ::EC_E_NULL or ::EC_E_RANGE. */
+EC_API ec_status ec_dataflow_get_level_order(const ec_dataflow *dataflow, int level,
+                                             ec_dim order[EC_NDIMS]);
+
+/** Forget every factor and level order of the mapping. @return ::EC_OK or ::EC_E_NULL. */
+EC_API ec_status ec_dataflow_clear_mapping(ec_dataflow *dataflow);
+
+/**
+ * The number of on-chip levels of the evaluated memory (1 for the
+ * two-level model). Errors as ec_result_count().
+ */
+EC_API ec_status ec_result_levels(const ec_result *result, int *levels);
+
+/**
+ * One count of the evaluation: @p action on @p tensor at level @p level
+ * (0 = DRAM .. L), summed over the level's instances. For the two-level
+ * model: level 0 reads are DRAM reads, updates the outputs' DRAM writes;
+ * level 1 reads are Buffer reads, fills the words from DRAM, updates the
+ * MACs' partial-sum writes. A level that bypasses the tensor counts 0.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level; ::EC_E_KEY;
+ *         ::EC_E_NOT_EVALUATED.
+ */
+EC_API ec_status ec_result_level_count(const ec_result *result, int level, ec_tensor tensor,
+                                       ec_action action, int64_t *value);
+
+/** The energy of all accesses to level @p level (all instances). Errors as ec_result_level_count(). */
+EC_API ec_status ec_result_level_energy(const ec_result *result, int level, double *energy);
+
+/**
+ * The number of instances of level @p level that the mapping uses (the
+ * product of the spatial factors above it; level L + 1: the MACs used).
+ * Errors as ec_result_level_count().
+ */
+EC_API ec_status ec_result_level_instances(const ec_result *result, int level, int64_t *instances);
+
+/**
+ * The lower bound at the boundary above level @p level (1..L): section 7's
+ * two-level bound with level @p level and everything inside it as the
+ * Buffer (the sum of their capacities over all their instances; unbounded
+ * if any is), and the words the evaluation moved across that boundary (the
+ * reads of the nearest outer level keeping each tensor, plus the output
+ * updates it receives). Either pointer may be NULL.
+ * @return errors as ec_result_level_count(); ::EC_E_UNAVAILABLE for the
+ *         two-level model (use ec_result_bound()) or when the bound could
+ *         not be computed (the message says why).
+ */
+EC_API ec_status ec_result_level_bound(const ec_result *result, int level, int64_t *bound,
+                                       int64_t *traffic);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,7 @@
  * named policy, section 8's formula. */
 #include "bound.h"
 #include "closed_form.h"
+#include "hier_internal.h"
 
 #include <string.h>
 
@@ -72,12 +73,14 @@ static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_da
 ec_status ec_evaluate(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
                       ec_result *result)
 {
+    if (memory && memory->hier.levels > 0) return ec_hier_run(layer, memory, dataflow, result, 0);
     return run(layer, memory, dataflow, result, ec_closed_form);
 }
 
 ec_status ec_count(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
                    ec_result *result)
 {
+    if (memory && memory->hier.levels > 0) return ec_hier_run(layer, memory, dataflow, result, 1);
     return run(layer, memory, dataflow, result, ec_counter);
 }
 

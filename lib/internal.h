@@ -5,6 +5,7 @@
 #define EC_INTERNAL_H
 
 #include "ecnn.h"
+#include "hier.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@ struct ec_memory {
     int64_t partition[EC_NTENSORS]; /* indexed by ec_tensor; all 0 = shared */
     double energy[EC_NENERGIES];    /* indexed by ec_energy_param */
     char msg[EC_MSG_LEN];
+    ec_hier hier; /* docs/hierarchy.md; levels == 0: the two-level model */
 };
 
 struct ec_dataflow {
@@ -38,6 +40,7 @@ struct ec_dataflow {
     ec_footprint footprint;
     int64_t tile[EC_NDIMS]; /* indexed by ec_dim; 0 = automatic */
     char msg[EC_MSG_LEN];
+    ec_hier_map map; /* used when the memory is a hierarchy */
 };
 
 /* The counts of one evaluation (section 3), per tensor (ec_tensor index). */
@@ -89,6 +92,7 @@ struct ec_result {
     int64_t tile[EC_NDIMS];
     int automatic[EC_NDIMS];
     char msg[EC_MSG_LEN];
+    ec_hier_counts hier; /* per-level figures (docs/hierarchy.md) */
 };
 
 

@@ -328,6 +328,7 @@ static void json_output(outbuf *ob, const int64_t v[LP_COUNT], const ec_memory *
 
 int cmd_layer(int argc, char **argv)
 {
+    if (hier_wanted(argc, argv)) return cmd_layer_hier(argc, argv);
     argscan s;
     argscan_init(&s, argc, argv);
     layer_flags lf = {{0}, 0};

@@ -1,0 +1,39 @@
+/* Functions shared by the hierarchy's sources (docs/hierarchy.md). */
+#ifndef EC_HIER_INTERNAL_H
+#define EC_HIER_INTERNAL_H
+
+#include "internal.h"
+
+/* hier_mapping.c: a level's order as set, or the default N G K C P Q R S. */
+void ec_hier_map_order(const ec_hier_map *map, int level, ec_dim order[EC_NDIMS]);
+
+/* hier_box.c: bounding interval [lo, hi] of the real rows read by outputs
+ * [p0, p0+np) and taps [r0, r0+nr) on axis a; lo > hi when there is none. */
+void hb_rows(const ec_axis *a, int64_t p0, int64_t np, int64_t r0, int64_t nr, int64_t *lo,
+             int64_t *hi);
+
+/* hier_box.c: no tile position of the axis reaches outside [0, H) (no
+ * padding is read): every box is a translate of the first. */
+int hb_unclipped(const ec_axis *a);
+
+/* hier_nest.c: validate a mapping on a hierarchy and resolve it: factors
+ * multiply to the extents, spatial factors within the fanouts, the tiles of
+ * the kept tensors within each level's capacity. */
+ec_status ec_hier_resolve(const ec_shape *shape, const ec_memory *memory,
+                          const ec_dataflow *dataflow, ec_hier_nest *nest, char *msg);
+
+/* hier_eval.c: the flows in closed form. hier_count.c: by walking the nest. */
+ec_status ec_hier_flow_closed(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
+                              ec_hier_flow *flow, char *msg);
+ec_status ec_hier_flow_walk(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
+                            ec_hier_flow *flow, const ec_allocator *al, char *msg);
+
+/* hier_result.c: evaluate a layer on a hierarchy (walk = 0: closed form). */
+ec_status ec_hier_run(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
+                      ec_result *result, int walk);
+
+/* Relevance of a dimension to a tensor's data (I: N G C P Q R S; W: G K C R
+ * S; O: N G K P Q). */
+#define HIER_REL(t, d) ec_relevant((t), (d))
+
+#endif
