@@ -186,6 +186,18 @@ refuses(["net", flow], 1, "nested more than 32 levels")
 tagged = write("tagged.yaml", "problem:\n  instance:\n    C: !!str 8\n    K: 8\n    R: 1\n"
                "    S: 1\n    P: 1\n    Q: 1\n")
 refuses(["net", tagged], 1, "tagged.yaml:3:", "tag")
+# The hierarchy's files (architecture, ERT, mapping) get the same checks.
+problem = write("p.yaml", "problem:\n  instance:\n    C: 8\n    K: 8\n    R: 1\n    S: 1\n"
+                "    P: 1\n    Q: 1\n")
+refuses(["layer", problem, "--arch", deep, "--ert", deep, "--mapping", deep], 1, "deep.yaml",
+        "nested more than 32 levels")
+refuses(["layer", problem, "--arch", "eyeriss_like", "--mapping", tagged], 1,
+        "tagged.yaml:3:", "tag")
+fifo = os.path.join(tmp, "fifo_arch.yaml")
+os.mkfifo(fifo)
+refuses(["layer", problem, "--arch", fifo, "--ert", fifo, "--mapping", fifo], 1,
+        "fifo_arch.yaml",
+        "not a regular file")
 ydir = os.path.join(tmp, "d.yaml")
 os.mkdir(ydir)
 netdir = os.path.join(tmp, "net")

@@ -4,6 +4,7 @@
 #include "archyaml.h"
 
 #include "util.h"
+#include "yamlfile.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -32,34 +33,14 @@ static int yfail(const ydoc *y, const yaml_node_t *n, const char *fmt, ...)
     return -1;
 }
 
-static int yload(ydoc *y, const char *path)
+static int yload(ydoc *y, const char *path, const char *what)
 {
     memset(y, 0, sizeof *y);
     y->path = path;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tool_error("%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    yaml_parser_t p;
-    if (!yaml_parser_initialize(&p)) {
-        fclose(f);
-        tool_error("%s: cannot initialise the YAML parser", path);
-        return -1;
-    }
-    yaml_parser_set_input_file(&p, f);
-    int rc = 0;
-    if (!yaml_parser_load(&p, &y->doc)) {
-        tool_error("%s:%zu:%zu: YAML syntax error: %s", path, p.problem_mark.line + 1,
-                   p.problem_mark.column + 1, p.problem ? p.problem : "unknown");
-        rc = -1;
-    } else {
-        y->loaded = 1;
-        if (!yaml_document_get_root_node(&y->doc)) rc = yfail(y, NULL, "the file is empty");
-    }
-    yaml_parser_delete(&p);
-    fclose(f);
-    return rc;
+    if (yf_load(path, what, &y->doc) != 0) return -1;
+    y->loaded = 1;
+    if (!yaml_document_get_root_node(&y->doc)) return yfail(y, NULL, "the file is empty");
+    return 0;
 }
 
 static void yfree(ydoc *y)
@@ -243,7 +224,7 @@ int arch_read(const char *path, arch_desc *a)
     memset(a, 0, sizeof *a);
     str_copy(a->path, sizeof a->path, path);
     ydoc y;
-    if (yload(&y, path)) {
+    if (yload(&y, path, "a Timeloop architecture")) {
         yfree(&y);
         return -1;
     }
@@ -327,7 +308,7 @@ static int read_table(ydoc *y, yaml_node_t *t, action_max *am)
 int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
 {
     ydoc y;
-    if (yload(&y, path)) {
+    if (yload(&y, path, "an Accelergy energy table")) {
         yfree(&y);
         return -1;
     }
@@ -428,7 +409,7 @@ static int tensor_mask(ydoc *y, yaml_node_t *list, int64_t *mask)
 int mapping_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow *d)
 {
     ydoc y;
-    if (yload(&y, path)) {
+    if (yload(&y, path, "a Timeloop mapping")) {
         yfree(&y);
         return -1;
     }

@@ -1,6 +1,7 @@
 #include "timeloop.h"
 
 #include "textfile.h"
+#include "yamlfile.h"
 #include "util.h"
 
 #include <ctype.h>
@@ -636,61 +637,6 @@ static int read_problem(tl *t, int64_t v[LP_COUNT])
     return 0;
 }
 
-/* Nesting deeper than this is refused before the document is built:
- * libyaml's time grows with the square of the depth of flow collections
- * (40,000 '[' took 13 s, issue 17), and a Timeloop problem nests about 6
- * deep. */
-#define TL_MAX_DEPTH 32
-
-static int yaml_syntax_error(const char *path, const yaml_parser_t *parser)
-{
-    tool_error("%s:%zu:%zu: YAML syntax error: %s%s%s", path, parser->problem_mark.line + 1,
-               parser->problem_mark.column + 1, parser->problem ? parser->problem : "unknown",
-               parser->context ? " " : "", parser->context ? parser->context : "");
-    return -1;
-}
-
-/* A pass over the events, bounded in work by TL_MAX_DEPTH: the depth, and
- * explicit tags (a value tagged "!!str 8" would otherwise read as the
- * number 8: the loader gives plain and tagged scalars the same tag). */
-static int check_events(const char *path, const unsigned char *text, size_t len)
-{
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        tool_error("%s: cannot initialise the YAML parser: %s", path, strerror(ENOMEM));
-        return -1;
-    }
-    yaml_parser_set_input_string(&parser, text, len);
-    int depth = 0, rc = 0;
-    for (;;) {
-        yaml_event_t e;
-        if (!yaml_parser_parse(&parser, &e)) {
-            rc = yaml_syntax_error(path, &parser);
-            break;
-        }
-        const yaml_char_t *tag = NULL;
-        if (e.type == YAML_SCALAR_EVENT) tag = e.data.scalar.tag;
-        else if (e.type == YAML_SEQUENCE_START_EVENT) tag = e.data.sequence_start.tag;
-        else if (e.type == YAML_MAPPING_START_EVENT) tag = e.data.mapping_start.tag;
-        if (e.type == YAML_SEQUENCE_START_EVENT || e.type == YAML_MAPPING_START_EVENT) depth++;
-        else if (e.type == YAML_SEQUENCE_END_EVENT || e.type == YAML_MAPPING_END_EVENT) depth--;
-        if (tag) {
-            tool_error("%s:%zu: YAML tag '%s': tags are not part of a Timeloop problem (write the "
-                       "plain value)", path, e.start_mark.line + 1, (const char *)tag);
-            rc = -1;
-        } else if (depth > TL_MAX_DEPTH) {
-            tool_error("%s:%zu: nested more than %d levels deep (a Timeloop problem needs about 6)",
-                       path, e.start_mark.line + 1, TL_MAX_DEPTH);
-            rc = -1;
-        }
-        int end = e.type == YAML_STREAM_END_EVENT;
-        yaml_event_delete(&e);
-        if (rc != 0 || end) break;
-    }
-    yaml_parser_delete(&parser);
-    return rc;
-}
-
 int timeloop_read(const char *path, int64_t v[LP_COUNT])
 {
     textfile tf;
@@ -704,38 +650,11 @@ int timeloop_read(const char *path, int64_t v[LP_COUNT])
 
 int timeloop_parse(const char *path, const unsigned char *text, size_t len, int64_t v[LP_COUNT])
 {
-    if (check_events(path, text, len) != 0) return -1;
     tl t;
     memset(&t, 0, sizeof t);
     t.path = path;
-    yaml_parser_t parser;
-    if (!yaml_parser_initialize(&parser)) {
-        tool_error("%s: cannot initialise the YAML parser: %s", path, strerror(ENOMEM));
-        return -1;
-    }
-    yaml_parser_set_input_string(&parser, text, len);
-    int rc = -1;
-    if (!yaml_parser_load(&parser, &t.doc)) {
-        yaml_syntax_error(path, &parser);
-        yaml_parser_delete(&parser);
-        return -1;
-    }
-    rc = read_problem(&t, v);
-    if (rc == 0) {
-        /* One document only: a second one would be ignored silently. */
-        yaml_document_t next;
-        if (!yaml_parser_load(&parser, &next)) {
-            rc = yaml_syntax_error(path, &parser);
-        } else {
-            if (yaml_document_get_root_node(&next)) {
-                tool_error("%s:%zu: a second YAML document: one file holds one problem", path,
-                           next.start_mark.line + 1);
-                rc = -1;
-            }
-            yaml_document_delete(&next);
-        }
-    }
+    if (yf_parse(path, "a Timeloop problem", text, len, &t.doc) != 0) return -1;
+    int rc = read_problem(&t, v);
     yaml_document_delete(&t.doc);
-    yaml_parser_delete(&parser);
     return rc;
 }
