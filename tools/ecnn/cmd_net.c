@@ -125,7 +125,7 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
         table_row(&t);
         if (i < net->n) {
             char shape[128];
-            lp_shape(net->layer[i].v, r->P, r->Q, shape, sizeof shape);
+            net_layer_shape(&net->layer[i], r->P, r->Q, shape, sizeof shape);
             table_str(&t, net->layer[i].name);
             table_str(&t, shape);
             table_int(&t, r->macs);
@@ -156,6 +156,7 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
                   "(section 7);\ngap: energy / bound. DRAM words in total %" PRId64
                   ", at least %" PRId64 " (gap %.3f).\n",
               tot->dram_total, tot->bound[EC_BOUND_TRANSFERS], tot->gap_dram);
+    if (net->notes) ob_printf(ob, "\n%s", net->notes);
 }
 
 static void csv_output(outbuf *ob, const network *net, const df_desc *d, const ev_record *rec,

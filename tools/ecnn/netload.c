@@ -177,12 +177,17 @@ int net_load_batch(const char *arg, network *net, int64_t *batch)
         net_free(net);
         return -1;
     }
-    if (*batch) {
-        for (int i = 0; i < net->n; i++) net->layer[i].v[EC_LAYER_N] = *batch;
+    if (*batch && !net->batch_fixed) {
+        for (int i = 0; i < net->n; i++) {
+            if (net_layer_set_batch(&net->layer[i], *batch) != 0) {
+                net_free(net);
+                return -1;
+            }
+        }
         return 0;
     }
-    *batch = net->layer[0].v[EC_LAYER_N];
+    *batch = net_layer_batch(&net->layer[0]);
     for (int i = 1; i < net->n; i++)
-        if (net->layer[i].v[EC_LAYER_N] != *batch) *batch = 0;
+        if (net_layer_batch(&net->layer[i]) != *batch) *batch = 0;
     return 0;
 }
