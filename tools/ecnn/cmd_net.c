@@ -4,6 +4,7 @@
 #include "dataflow_flags.h"
 #include "evaluate.h"
 #include "memory.h"
+#include "onnx.h"
 #include "output.h"
 #include "table.h"
 #include "util.h"
@@ -18,7 +19,8 @@ static const char usage[] =
     "\n"
     "Evaluates every layer of a network: NAME is a built-in network ('ecnn zoo'),\n"
     "FILE a network .csv file (docs/zoo.md), a Timeloop problem .yaml file (one\n"
-    "layer), a directory of them, or a list file naming them one a line. One row\n"
+    "layer), a directory of them, a list file naming them one a line, or an ONNX\n"
+    "model .onnx (its Conv, Gemm and MatMul nodes; docs/onnx.md). One row\n"
     "a layer: its shape, MACs, the dataflow (by default the optimal one, with its\n"
     "loop order), DRAM words per tensor, energy, lower bound and gap; then totals.\n"
     "\n"
@@ -321,6 +323,8 @@ int cmd_net(int argc, char **argv)
     const char *memfile = NULL, *arg = NULL;
     int format = FMT_TABLE, r;
     int64_t batch = 0;
+    onnx_opts oo;
+    onnx_opts_init(&oo);
     for (;;) {
         int k = argscan_next(&s);
         if (k == ARG_END) break;
@@ -330,7 +334,7 @@ int cmd_net(int argc, char **argv)
             continue;
         }
         if (is_help(&s)) {
-            printf("%s\n%s\n%s\n%s", usage, mem_help, df_help, format_help);
+            printf("%s\n%s\n%s\n%s\n%s", usage, onnx_help, mem_help, df_help, format_help);
             return 0;
         }
         if (argscan_is(&s, "batch")) {
@@ -339,7 +343,7 @@ int cmd_net(int argc, char **argv)
             continue;
         }
         if ((r = mem_flag(&s, &md, &memfile)) || (r = df_flag(&s, &d, 0)) ||
-            (r = format_flag(&s, &format))) {
+            (r = format_flag(&s, &format)) || (r = onnx_flag(&s, &oo, 0))) {
             if (r < 0) return EXIT_USAGE;
             continue;
         }
@@ -354,6 +358,8 @@ int cmd_net(int argc, char **argv)
     if (memfile && memfile_read(memfile, &mf) != 0) return EXIT_INPUT;
     network net;
     net_init(&net);
+    oo.batch = batch;
+    net.onnx = &oo;
     if (net_load_batch(arg, &net, &batch) != 0) return EXIT_INPUT;
     int rc = EXIT_INPUT;
     ec_memory *m = ec_memory_create();

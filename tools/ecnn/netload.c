@@ -1,4 +1,5 @@
 #include "netcsv.h"
+#include "onnx.h"
 #include "network.h"
 #include "timeloop.h"
 #include "util.h"
@@ -166,6 +167,7 @@ int net_load(const char *arg, network *net)
     if (kind == 1) rc = load_dir(file, net);
     else if (from_zoo || str_iends(file, ".csv")) rc = netcsv_read(file, net);
     else if (is_yaml(file)) rc = add_yaml(net, file);
+    else if (str_iends(file, ".onnx")) rc = onnx_read(file, net, net->onnx);
     else rc = load_list(file, net);
     if (rc == 0 && !net->title[0]) str_copy(net->title, sizeof net->title, net->name);
     return rc;
