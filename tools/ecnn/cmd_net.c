@@ -295,6 +295,7 @@ static void json_output(outbuf *ob, const network *net, int64_t batch, const ec_
         json_kint(&j, "P", r->P);
         json_kint(&j, "Q", r->Q);
         json_end(&j);
+        net_layer_json_gemm(&j, &net->layer[i]);
         json_kstring(&j, "policy", policy_names[r->policy]);
         json_kstring(&j, "order", r->order);
         json_kstring(&j, "named_order", ev_named_order(r->order));

@@ -77,7 +77,7 @@ int cmd_zoo(int argc, char **argv)
         for (int l = 0; l < e[i].net.n; l++) {
             char err[512];
             int64_t macs;
-            e[i].net.layer[l].v[EC_LAYER_N] = batch;
+            if (net_layer_set_batch(&e[i].net.layer[l], batch) != 0) goto out;
             if (lp_to_layer(e[i].net.layer[l].v, layer, err, sizeof err) != EC_OK) {
                 tool_error("%s: layer %s: %s", path, e[i].net.layer[l].name, err);
                 goto out;

@@ -179,3 +179,19 @@ int gemm_csv_line(gemm_csv *gc, const char *path, int lineno, char **field, int 
     snprintf(what, sizeof what, "%s:%d", path, lineno);
     return net_add_gemm(net, name, &g, what) == 0 ? GEMM_CSV_ROW : -1;
 }
+
+#include "json.h"
+
+void net_layer_json_gemm(struct json *j, const net_layer *l)
+{
+    if (!l->gemm.on) return;
+    json_key(j, "gemm");
+    json_object(j);
+    json_kint(j, "M", l->gemm.m);
+    json_kint(j, "K", l->gemm.k);
+    json_kint(j, "N", l->gemm.n);
+    json_kint(j, "batch", l->gemm.batch);
+    json_kint(j, "heads", l->gemm.heads);
+    json_kstring(j, "B", l->gemm.per_item ? "activation" : "weights");
+    json_end(j);
+}

@@ -79,6 +79,10 @@ void net_layer_shape(const net_layer *l, int64_t P, int64_t Q, char *buf, size_t
 int net_layer_set_batch(net_layer *l, int64_t batch);
 /* The batch of one layer (N, or a product's batch). */
 int64_t net_layer_batch(const net_layer *l);
+/* "gemm": {"M", "K", "N", "batch", "heads", "B"} of a product, nothing
+ * for a convolution (struct json from json.h). */
+struct json;
+void net_layer_json_gemm(struct json *j, const net_layer *l);
 /* Appends a line to net->notes; -1 when memory runs out. */
 int net_note(network *net, const char *line);
 

@@ -646,7 +646,9 @@ static int op_concat(octx *c, const Onnx__NodeProto *n, size_t idx)
     int axis;
     if (norm_axis(c, n, attr_int(n, "axis", 0), x->rank, &axis) != 0) return -1;
     int64_t d[MAXRANK];
+    unsigned char b[MAXRANK];
     memcpy(d, x->d, sizeof d);
+    memcpy(b, x->batch, sizeof b);
     int nv = x->nval, allv = x->rank == 1;
     int64_t vals[MAXVALS];
     if (nv > 0) memcpy(vals, x->val, sizeof(int64_t) * (size_t)nv);
@@ -658,6 +660,7 @@ static int op_concat(octx *c, const Onnx__NodeProto *n, size_t idx)
             if (j != axis && y->d[j] != x->d[j])
                 return fail(c, n, "'%s' and '%s' differ on axis %d (%" PRId64 " and %" PRId64 ")",
                             x->name, y->name, j, x->d[j], y->d[j]);
+        for (int j = 0; j < x->rank; j++) b[j] |= y->batch[j];
         if (__builtin_add_overflow(d[axis], y->d[axis], &d[axis]))
             return fail(c, n, "the concatenated axis overflows");
         if (allv && nv >= 0 && y->nval >= 0 && nv + y->nval <= MAXVALS) {
@@ -667,7 +670,8 @@ static int op_concat(octx *c, const Onnx__NodeProto *n, size_t idx)
             nv = -1;
         }
     }
-    return put(c, n, 0, x->rank, d, x->batch, allv ? nv : -1, vals);
+    b[axis] = 0;
+    return put(c, n, 0, x->rank, d, b, allv ? nv : -1, vals);
 }
 
 /* The output extent of a pooling window along one axis. */
@@ -884,6 +888,7 @@ static int op_slice(octx *c, const Onnx__NodeProto *n, size_t idx)
         return fail(c, n, "starts, ends, axes and steps differ in length");
     int64_t d[MAXRANK];
     memcpy(d, x->d, sizeof d);
+    int64_t first = 0, step1 = 1;
     for (int i = 0; i < ns; i++) {
         int a;
         if (norm_axis(c, n, na >= 0 ? ax[i] : i, x->rank, &a) != 0) return -1;
@@ -900,8 +905,17 @@ static int op_slice(octx *c, const Onnx__NodeProto *n, size_t idx)
             if (e > dim - 1) e = dim - 1;
             d[a] = s > e ? (s - e + (-step) - 1) / (-step) : 0;
         }
+        first = s;
+        step1 = step;
     }
-    return put(c, n, 0, x->rank, d, x->batch, -1, NULL);
+    /* Shape arithmetic: a slice of a known 1-D tensor. */
+    int64_t vals[MAXVALS];
+    int nv = -1;
+    if (x->rank == 1 && x->nval == x->d[0] && ns == 1 && d[0] <= MAXVALS) {
+        nv = (int)d[0];
+        for (int i = 0; i < nv; i++) vals[i] = x->val[first + i * step1];
+    }
+    return put(c, n, 0, x->rank, d, x->batch, nv, vals);
 }
 
 static int op_split(octx *c, const Onnx__NodeProto *n, size_t idx)
@@ -1141,6 +1155,8 @@ static const struct {
     {"Conv", op_conv},
     {"Gemm", op_gemm},
     {"MatMul", op_matmul},
+    {"ConvInteger", op_conv},
+    {"MatMulInteger", op_matmul},
     /* The shape of the first input. */
     {"Relu", op_same}, {"LeakyRelu", op_same}, {"Clip", op_same}, {"Sigmoid", op_same},
     {"HardSigmoid", op_same}, {"HardSwish", op_same}, {"Tanh", op_same}, {"Erf", op_same},
@@ -1359,7 +1375,7 @@ static int walk(octx *c)
                     break;
                 }
                 rc = note(c, "skipped node '%s' (%s): %s%s", node_name(n), n->op_type,
-                          fn ? "an input's shape is unknown after a skipped node" : "unsupported operator",
+                          fn ? "an input's shape is unknown after a skipped node" : "unsupported operator, nothing it computes is counted",
                           layer ? "; its MACs are not in the totals" : "");
                 for (size_t k = 0; rc == 0 && k < n->n_output; k++) {
                     oval *o = output(c, n, k);

@@ -39,4 +39,10 @@ int onnx_read(const char *path, network *net, const onnx_opts *o);
 int onnx_read_buffer(const uint8_t *data, size_t len, const char *label, network *net,
                      const onnx_opts *o);
 
+/* ecnn layer FILE.onnx --node NAME: the node's layer into v. A batch
+ * given among the layer flags (--batch, --N) is the model's symbolic
+ * batch and is taken out of lf. -1 with a message on failure. */
+#include "layer_flags.h"
+int onnx_layer(const char *path, onnx_opts *o, layer_flags *lf, int64_t v[LP_COUNT]);
+
 #endif

@@ -53,3 +53,21 @@ int onnx_flag(argscan *s, onnx_opts *o, int node_ok)
     }
     return 0;
 }
+
+int onnx_layer(const char *path, onnx_opts *o, layer_flags *lf, int64_t v[LP_COUNT])
+{
+    if (!o->node) {
+        tool_error("%s: which node? Give --node NAME (ecnn net %s lists the layers)", path, path);
+        return -1;
+    }
+    if (lf->set & (1u << EC_LAYER_N)) {
+        o->batch = lf->v[EC_LAYER_N];
+        lf->set &= ~(1u << EC_LAYER_N);
+    }
+    network net;
+    net_init(&net);
+    int rc = onnx_read(path, &net, o);
+    if (rc == 0) memcpy(v, net.layer[0].v, sizeof(int64_t) * LP_COUNT);
+    net_free(&net);
+    return rc;
+}
