@@ -60,9 +60,39 @@ def shapes(model):
     return s
 
 
+# The Python binding's import (ecnn.onnx: ONNX's own shape inference, an
+# independent path to the shapes) must give every layer the tool gives.
+sys.path.insert(0, os.environ.get("ECNN_PYTHON_BINDING", ""))
+try:
+    import ecnn.onnx as ecnn_onnx
+except (ImportError, OSError) as e:
+    check(False, f"the Python binding's ecnn.onnx does not import: {e}")
+    ecnn_onnx = None
+python_compared = 0
+
+
 def net_layers(path, *extra):
+    global python_compared
     d = tool_json(["net", path, "--policy", "os"] + list(extra))
-    return d["layers"] if d else []
+    rows = d["layers"] if d else []
+    if ecnn_onnx is not None:
+        batch = int(extra[extra.index("--batch") + 1]) if "--batch" in extra else None
+        try:
+            py = ecnn_onnx.layers(path, batch=batch)
+        except ecnn_onnx.OnnxError as e:
+            check(False, f"ecnn.onnx.layers({path}): {e}")
+            py = []
+        check([[l.params[p] for p in PARAMS] for l in py] == [shape_list(r) for r in rows],
+              f"ecnn.onnx.layers({path}, batch={batch}) differs from ecnn net")
+        check([l.name for l in py] == [r["name"] for r in rows], f"ecnn.onnx.layers({path}): names")
+        for l, r in zip(py, rows):
+            if l.product:
+                p = l.product
+                check(r.get("gemm") == {"M": p.m, "K": p.k, "N": p.n, "batch": p.batch,
+                                        "heads": p.heads, "B": "activation" if p.per_item else "weights"},
+                      f"ecnn.onnx.layers({path}): {l.name}: {p} vs {r.get('gemm')}")
+        python_compared += 1
+    return rows
 
 
 def shape_list(row):
@@ -404,4 +434,5 @@ with tempfile.TemporaryDirectory() as tmp:
     refuses(["layer", good, "--node", "zz"], 1, "no node named 'zz'")
     refuses(["layer", good], 1, "--node")
 
+check(python_compared >= 39, f"the Python import was compared on {python_compared} models")
 finish("cli-onnx")

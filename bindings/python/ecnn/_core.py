@@ -89,6 +89,15 @@ class Sizes(NamedTuple):
     O: int
 
 
+class Gemm(NamedTuple):
+    """A layer read as a matrix product (Layer.as_gemm)."""
+    batch: int
+    groups: int
+    m: int
+    k: int
+    n: int
+
+
 class Layer(_Handle):
     """A convolutional layer's shape (MODEL.md section 1).
 
@@ -137,6 +146,36 @@ class Layer(_Handle):
     def params(self):
         """The settable parameters, as a dict."""
         return {name: getattr(self, name) for name in self.PARAMS}
+
+    @classmethod
+    def gemm(cls, m, k, n, *, batch=1, groups=1):
+        """A matrix product as a layer (docs/gemm.md, ec_layer_set_gemm()):
+        `groups` independent products, each of `batch` matrices m x k by one
+        k x n matrix of its own, which plays the weights. Attention's
+        products (both operands activations) are groups = batch * heads,
+        batch = 1."""
+        layer = cls()
+        args = [_int64("layer", name, value) for name, value in
+                (("batch", batch), ("groups", groups), ("m", m), ("k", k), ("n", n))]
+        try:
+            layer._check(lib.ec_layer_set_gemm(layer._h, *args))
+        except BaseException:
+            layer.close()
+            raise
+        return layer
+
+    @property
+    def as_gemm(self):
+        """Gemm(batch, groups, m, k, n) if the layer is a matrix product (a
+        1x1, stride-1, unpadded convolution; m = H * W), else None."""
+        v = [ctypes.c_int64() for _ in range(5)]
+        status = lib.ec_layer_get_gemm(self._h, *(ctypes.byref(x) for x in v))
+        if status == Status.E_UNAVAILABLE:
+            return None
+        if status != Status.OK:
+            lib.ec_layer_check(self._h)
+        self._check(status)
+        return Gemm(*(x.value for x in v))
 
     @property
     def sizes(self):
