@@ -11,7 +11,7 @@ import ecnn
 PACKAGE = os.path.dirname(os.path.abspath(ecnn.__file__))
 # Optional tools inside the package that `import ecnn` never imports: they
 # may use third-party modules (ecnn.fit: numpy, statsmodels, matplotlib).
-OPTIONAL = {"fit.py"}
+OPTIONAL = {"fit.py", "onnx.py"}  # ecnn.onnx: python3-onnx (docs/onnx.md)
 
 
 class StdlibOnly(unittest.TestCase):
