@@ -455,6 +455,7 @@ static int product(octx *c, const Onnx__NodeProto *n, size_t idx, const oval *a,
         if (da != db && da != 1 && db != 1)
             return fail(c, n, "batch dimensions %" PRId64 " and %" PRId64 " of '%s' and '%s' do not broadcast",
                         da, db, a->name, b->name);
+        if (da == 0 || db == 0) return fail(c, n, "an empty batch dimension (axis %d)", i);
         t[i] = da > db ? da : db;
         tb[i] = (ia >= 0 && abat[ia] && da == t[i]) || (ib >= 0 && bbat[ib] && db == t[i]);
         ca *= da;
@@ -1438,7 +1439,7 @@ static int cmp_layers(const void *a, const void *b)
 
 static int emit(octx *c, network *net)
 {
-    qsort(c->layer, c->nlayer, sizeof *c->layer, cmp_layers);
+    if (c->nlayer) qsort(c->layer, c->nlayer, sizeof *c->layer, cmp_layers);
     int found = 0;
     for (size_t i = 0; i < c->nlayer; i++) {
         const olayer *l = &c->layer[i];
