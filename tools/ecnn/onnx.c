@@ -509,7 +509,7 @@ static int op_gemm(octx *c, const Onnx__NodeProto *n, size_t idx)
                     a->name, ka, b->name, kb);
     int64_t t[MAXRANK];
     unsigned char tbat[MAXRANK];
-    int rt;
+    int rt = 0;
     unsigned char none[1] = {0};
     if (product(c, n, idx, a, b, m, ka, nn, 0, 0, none, none, t, tbat, &rt, !ta && a->batch[0]) != 0)
         return -1;
@@ -532,7 +532,7 @@ static int op_matmul(octx *c, const Onnx__NodeProto *n, size_t idx)
     int ra = a->rank > 2 ? a->rank - 2 : 0, rb = b->rank > 2 ? b->rank - 2 : 0;
     int64_t t[MAXRANK + 2];
     unsigned char tb[MAXRANK + 2];
-    int rt;
+    int rt = 0;
     int m_batch = a->rank == 2 && a->batch[0];
     if (product(c, n, idx, a, b, m, ka, nn, ra, rb, a->batch, b->batch, t, tb, &rt, m_batch) != 0)
         return -1;
