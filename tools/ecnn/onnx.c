@@ -61,6 +61,7 @@ typedef struct octx {
     int symbolic_batch;
     char err[768];
     network *net;
+    size_t idx; /* the node being processed */
 } octx;
 
 static const onnx_opts default_opts;
@@ -377,7 +378,7 @@ static int window_attrs(octx *c, const Onnx__NodeProto *n, int nsp, int64_t *k, 
     return 0;
 }
 
-static int op_conv(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_conv(octx *c, const Onnx__NodeProto *n)
 {
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
@@ -434,7 +435,7 @@ static int op_conv(octx *c, const Onnx__NodeProto *n, size_t idx)
     if (layer_out(c, n, v, &P, &Q) != 0) return -1;
     int64_t od[4] = {x->d[0], w->d[0], nsp == 2 ? P : Q, Q};
     unsigned char ob[4] = {x->batch[0], 0, 0, 0};
-    if (add_layer(c, idx, v, NULL) != 0) return -1;
+    if (add_layer(c, c->idx, v, NULL) != 0) return -1;
     return put(c, n, 0, x->rank, od, ob, -1, NULL);
 }
 
@@ -442,7 +443,7 @@ static int op_conv(octx *c, const Onnx__NodeProto *n, size_t idx)
  * dimensions broadcast; out has its shape. Chooses the operand that plays
  * the weights (docs/gemm.md): a constant one, else the one with fewer
  * distinct matrices, B on a tie. */
-static int product(octx *c, const Onnx__NodeProto *n, size_t idx, const oval *a, const oval *b,
+static int product(octx *c, const Onnx__NodeProto *n, const oval *a, const oval *b,
                    int64_t m, int64_t k, int64_t nn, int ra, int rb, const unsigned char *abat,
                    const unsigned char *bbat, int64_t *t, unsigned char *tb, int *rt, int m_batch)
 {
@@ -493,10 +494,10 @@ static int product(octx *c, const Onnx__NodeProto *n, size_t idx, const oval *a,
     /* The library checks the rest when the layer is added (emit). */
     if (g.m < 1 || g.k < 1 || g.n < 1 || g.batch < 1 || g.heads < 1)
         return fail(c, n, "an empty product (%" PRId64 "x%" PRId64 " by %" PRId64 "x%" PRId64 ")", m, k, k, nn);
-    return add_layer(c, idx, NULL, &g);
+    return add_layer(c, c->idx, NULL, &g);
 }
 
-static int op_gemm(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_gemm(octx *c, const Onnx__NodeProto *n)
 {
     oval *a = shaped(c, n, 0), *b = a ? shaped(c, n, 1) : NULL;
     if (!b) return -1;
@@ -511,14 +512,14 @@ static int op_gemm(octx *c, const Onnx__NodeProto *n, size_t idx)
     unsigned char tbat[MAXRANK];
     int rt = 0;
     unsigned char none[1] = {0};
-    if (product(c, n, idx, a, b, m, ka, nn, 0, 0, none, none, t, tbat, &rt, !ta && a->batch[0]) != 0)
+    if (product(c, n, a, b, m, ka, nn, 0, 0, none, none, t, tbat, &rt, !ta && a->batch[0]) != 0)
         return -1;
     int64_t od[2] = {m, nn};
     unsigned char ob[2] = {(unsigned char)(!ta && a->batch[0]), 0};
     return put(c, n, 0, 2, od, ob, -1, NULL);
 }
 
-static int op_matmul(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_matmul(octx *c, const Onnx__NodeProto *n)
 {
     oval *a = shaped(c, n, 0), *b = a ? shaped(c, n, 1) : NULL;
     if (!b) return -1;
@@ -534,7 +535,7 @@ static int op_matmul(octx *c, const Onnx__NodeProto *n, size_t idx)
     unsigned char tb[MAXRANK + 2];
     int rt = 0;
     int m_batch = a->rank == 2 && a->batch[0];
-    if (product(c, n, idx, a, b, m, ka, nn, ra, rb, a->batch, b->batch, t, tb, &rt, m_batch) != 0)
+    if (product(c, n, a, b, m, ka, nn, ra, rb, a->batch, b->batch, t, tb, &rt, m_batch) != 0)
         return -1;
     int r = rt;
     if (a->rank != 1) {
@@ -551,9 +552,8 @@ static int op_matmul(octx *c, const Onnx__NodeProto *n, size_t idx)
 /* ------------------------------------------------------------------ */
 /* Shape operators                                                     */
 
-static int op_same(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_same(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     for (size_t i = 0; i < n->n_output; i++)
@@ -561,9 +561,8 @@ static int op_same(octx *c, const Onnx__NodeProto *n, size_t idx)
     return 0;
 }
 
-static int op_layernorm(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_layernorm(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int axis;
@@ -578,9 +577,8 @@ static int op_layernorm(octx *c, const Onnx__NodeProto *n, size_t idx)
 
 /* Numpy broadcasting of every input; small integer values are computed
  * for Add, Sub, Mul and Div (shape arithmetic). */
-static int op_broadcast(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_broadcast(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     int r = 0;
     int64_t d[MAXRANK];
     unsigned char b[MAXRANK];
@@ -639,9 +637,8 @@ static int op_broadcast(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, r, d, b, nv, vals);
 }
 
-static int op_concat(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_concat(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int axis;
@@ -686,9 +683,8 @@ static int64_t pool_extent(int64_t in, int64_t k, int64_t s, int64_t d, int64_t 
     return out;
 }
 
-static int op_pool(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_pool(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     if (x->rank < 3) return fail(c, n, "input '%s' has rank %d (at least 3: N, C, spatial)", x->name, x->rank);
@@ -716,9 +712,8 @@ static int op_pool(octx *c, const Onnx__NodeProto *n, size_t idx)
     return 0;
 }
 
-static int op_flatten(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_flatten(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int axis;
@@ -731,9 +726,8 @@ static int op_flatten(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, 2, d, b, -1, NULL);
 }
 
-static int op_reshape(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_reshape(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int64_t s[MAXVALS];
@@ -777,9 +771,8 @@ static int op_reshape(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, r, s, b, x->nval >= 0 && total <= MAXVALS ? x->nval : -1, x->val);
 }
 
-static int op_transpose(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_transpose(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int64_t perm[MAXRANK];
@@ -812,9 +805,8 @@ static int axes_of(octx *c, const Onnx__NodeProto *n, const char *name, int64_t 
     return const_input(c, n, 1, name, axes);
 }
 
-static int op_unsqueeze(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_unsqueeze(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int64_t axes[MAXVALS];
@@ -839,9 +831,8 @@ static int op_unsqueeze(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, r, d, b, x->nval, x->val);
 }
 
-static int op_squeeze(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_squeeze(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int64_t axes[MAXVALS];
@@ -868,9 +859,8 @@ static int op_squeeze(octx *c, const Onnx__NodeProto *n, size_t idx)
 
 /* Slice with starts, ends, axes and steps as inputs (opset 10 on) or
  * attributes (before). */
-static int op_slice(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_slice(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int64_t st[MAXVALS], en[MAXVALS], ax[MAXVALS], sp[MAXVALS];
@@ -919,9 +909,8 @@ static int op_slice(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, x->rank, d, x->batch, nv, vals);
 }
 
-static int op_split(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_split(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int axis;
@@ -959,9 +948,8 @@ static int op_split(octx *c, const Onnx__NodeProto *n, size_t idx)
     return 0;
 }
 
-static int op_gather(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_gather(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0), *ix = x ? shaped(c, n, 1) : NULL;
     if (!ix) return -1;
     int axis;
@@ -997,9 +985,8 @@ static int op_gather(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, r, d, b, nv, vals);
 }
 
-static int op_reduce(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_reduce(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int64_t axes[MAXVALS];
@@ -1024,9 +1011,8 @@ static int op_reduce(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, r, d, b, -1, NULL);
 }
 
-static int op_shape(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_shape(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int start = 0, end = x->rank;
@@ -1089,9 +1075,8 @@ static int set_tensor(octx *c, const Onnx__NodeProto *n, oval *v, const Onnx__Te
     return 0;
 }
 
-static int op_constant(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_constant(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *o = output(c, n, 0);
     if (!o) return 0;
     const Onnx__AttributeProto *a;
@@ -1112,9 +1097,8 @@ static int op_constant(octx *c, const Onnx__NodeProto *n, size_t idx)
     return 0;
 }
 
-static int op_constant_of_shape(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_constant_of_shape(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     int64_t s[MAXVALS];
     int r = const_input(c, n, 0, "the shape", s);
     if (r < 0) return -1;
@@ -1122,9 +1106,8 @@ static int op_constant_of_shape(octx *c, const Onnx__NodeProto *n, size_t idx)
     return put(c, n, 0, r, s, NULL, -1, NULL);
 }
 
-static int op_expand(octx *c, const Onnx__NodeProto *n, size_t idx)
+static int op_expand(octx *c, const Onnx__NodeProto *n)
 {
-    (void)idx;
     oval *x = shaped(c, n, 0);
     if (!x) return -1;
     int64_t s[MAXVALS];
@@ -1148,7 +1131,7 @@ static int op_expand(octx *c, const Onnx__NodeProto *n, size_t idx)
 /* ------------------------------------------------------------------ */
 /* The operator list (docs/onnx.md)                                    */
 
-typedef int (*op_fn)(octx *, const Onnx__NodeProto *, size_t);
+typedef int (*op_fn)(octx *, const Onnx__NodeProto *);
 static const struct {
     const char *op;
     op_fn fn;
@@ -1395,7 +1378,8 @@ static int walk(octx *c)
                 }
                 continue;
             }
-            rc = fn(c, n, i);
+            c->idx = i;
+            rc = fn(c, n);
             for (size_t k = 0; rc == 0 && k < n->n_output; k++) {
                 oval *o = output(c, n, k);
                 if (!o) continue;
