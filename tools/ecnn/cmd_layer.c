@@ -44,6 +44,7 @@ static void text_output(outbuf *ob, const int64_t v[LP_COUNT], const ec_memory *
     ob_printf(ob, "           output P %" PRId64 " x Q %" PRId64 "; MACs %" PRId64 "; |I| %" PRId64
                   ", |W| %" PRId64 ", |O| %" PRId64 " words\n",
               r->P, r->Q, r->macs, r->size[0], r->size[1], r->size[2]);
+    lp_gemm_text(ob, v);
     ob_puts(ob, "Memory     ");
     text_memory(ob, m);
     ob_putc(ob, '\n');

@@ -83,6 +83,10 @@ int64_t net_layer_batch(const net_layer *l);
  * for a convolution (struct json from json.h). */
 struct json;
 void net_layer_json_gemm(struct json *j, const net_layer *l);
+/* For ecnn layer: a line reading the layer as a matrix product (M, K, N,
+ * batch, groups) when it is one (ec_layer_get_gemm), nothing otherwise. */
+struct outbuf;
+void lp_gemm_text(struct outbuf *ob, const int64_t v[LP_COUNT]);
 /* Appends a line to net->notes; -1 when memory runs out. */
 int net_note(network *net, const char *line);
 
