@@ -225,6 +225,28 @@ with tempfile.TemporaryDirectory() as tmp:
             check(d is not None and [d["layer"][p] for p in PARAMS] == gs[1],
                   f"ecnn layer {stem} --node {got[1]['name']}: {d and d['layer']}")
 
+    # Position ids from Shape, Gather and Range; Pad: 10 tokens, padded by
+    # 1 + 2, are 13 rows of the projection (by hand).
+    Nd = helper.make_node
+    sc = lambda name, v: helper.make_tensor(name, TensorProto.INT64, [], [v])
+    pos = os.path.join(tmp, "positions.onnx")
+    gp = helper.make_graph([
+        Nd("Shape", ["ids"], ["sh"]), Nd("Gather", ["sh", "one"], ["len"], axis=0),
+        Nd("Range", ["zero", "len", "one"], ["pos"]), Nd("Gather", ["pe", "pos"], ["p"]),
+        Nd("Gather", ["we", "ids"], ["e"]), Nd("Add", ["e", "p"], ["x"]),
+        Nd("Pad", ["x", "pads"], ["xp"]), Nd("MatMul", ["xp", "w"], ["y"], name="proj")], "g",
+        [helper.make_tensor_value_info("ids", TensorProto.INT64, ["B", 10])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        initializer=[sc("zero", 0), sc("one", 1),
+                     helper.make_tensor("pads", TensorProto.INT64, [6], [0, 1, 0, 0, 2, 0]),
+                     helper.make_tensor("pe", TensorProto.FLOAT, [512, 8], [0.0] * 4096),
+                     helper.make_tensor("we", TensorProto.FLOAT, [100, 8], [0.0] * 800),
+                     helper.make_tensor("w", TensorProto.FLOAT, [8, 4], [0.0] * 32)])
+    onnx.save(helper.make_model(gp, opset_imports=[helper.make_opsetid("", 17)]), pos)
+    rows = net_layers(pos, "--batch", "3")
+    check(len(rows) == 1 and rows[0]["gemm"] == {"M": 13, "K": 8, "N": 4, "batch": 3, "heads": 1,
+                                                 "B": "weights"}, f"Range and Pad: {rows}")
+
     # 3. Bad input ----------------------------------------------------------
     def model_with(nodes, inputs, inits=(), name="bad"):
         path = os.path.join(tmp, name + ".onnx")
@@ -288,5 +310,5 @@ with tempfile.TemporaryDirectory() as tmp:
     refuses(["layer", good, "--node", "zz"], 1, "no node named 'zz'")
     refuses(["layer", good], 1, "--node")
 
-check(ecnn_onnx is None or python_compared >= 39, f"the Python import was compared on {python_compared} models")
+check(ecnn_onnx is None or python_compared >= 40, f"the Python import was compared on {python_compared} models")
 finish("cli-onnx")

@@ -1128,6 +1128,61 @@ static int op_expand(octx *c, const Onnx__NodeProto *n)
     return put(c, n, 0, out, d, b, -1, NULL);
 }
 
+/* Range(start, limit, delta) with constant operands: a 1-D tensor of
+ * max(ceil((limit - start) / delta), 0) elements. */
+static int op_range(octx *c, const Onnx__NodeProto *n)
+{
+    int64_t v[3][MAXVALS];
+    const char *what[3] = {"start", "limit", "delta"};
+    for (int i = 0; i < 3; i++)
+        if (const_input(c, n, (size_t)i, what[i], v[i]) != 1)
+            return c->err[0] ? -1 : fail(c, n, "%s is not a scalar", what[i]);
+    int64_t start = v[0][0], limit = v[1][0], delta = v[2][0], span;
+    if (delta == 0) return fail(c, n, "delta 0");
+    if (__builtin_sub_overflow(limit, start, &span)) return fail(c, n, "limit - start overflows");
+    int64_t len = span / delta + (span % delta != 0 && (span < 0) == (delta < 0));
+    if (len < 0) len = 0;
+    int64_t vals[MAXVALS];
+    int nv = len <= MAXVALS ? (int)len : -1;
+    for (int i = 0; i < nv; i++) {
+        int64_t step;
+        if (__builtin_mul_overflow((int64_t)i, delta, &step) ||
+            __builtin_add_overflow(start, step, &vals[i]))
+            nv = -1; /* the shape stands; the values are not kept */
+    }
+    return put(c, n, 0, 1, &len, NULL, nv, vals);
+}
+
+/* Pad with constant pads (input 1 from opset 11, the attribute before):
+ * [x1_begin, x2_begin, ..., x1_end, x2_end, ...], axes (opset 18) if given. */
+static int op_pad(octx *c, const Onnx__NodeProto *n)
+{
+    oval *x = shaped(c, n, 0);
+    if (!x) return -1;
+    int64_t p[MAXVALS], axes[MAXRANK];
+    int np = attr_ints(n, "pads", p, MAXVALS);
+    if (np == -2) return fail(c, n, "attribute pads has too many values");
+    if (np < 0 && (np = const_input(c, n, 1, "pads", p)) < 0) return -1;
+    int na = x->rank;
+    for (int i = 0; i < na; i++) axes[i] = i;
+    if (n->n_input > 3 && n->input[3][0]) {
+        if ((na = const_input(c, n, 3, "axes", axes)) < 0) return -1;
+    }
+    if (np != 2 * na) return fail(c, n, "%d pads for %d axes", np, na);
+    int64_t d[MAXRANK];
+    memcpy(d, x->d, sizeof d);
+    for (int i = 0; i < na; i++) {
+        int a;
+        if (norm_axis(c, n, axes[i], x->rank, &a) != 0) return -1;
+        int64_t e;
+        if (__builtin_add_overflow(d[a], p[i], &e) || __builtin_add_overflow(e, p[i + na], &e) || e < 0)
+            return fail(c, n, "padding %" PRId64 " + %" PRId64 " of axis %d (extent %" PRId64 ")",
+                        p[i], p[i + na], a, d[a]);
+        d[a] = e;
+    }
+    return put(c, n, 0, x->rank, d, x->batch, -1, NULL);
+}
+
 /* ------------------------------------------------------------------ */
 /* The operator list (docs/onnx.md)                                    */
 
@@ -1168,7 +1223,7 @@ static const struct {
     {"Split", op_split}, {"Gather", op_gather},
     {"ReduceMean", op_reduce}, {"ReduceSum", op_reduce}, {"ReduceMax", op_reduce},
     {"Shape", op_shape}, {"Constant", op_constant}, {"ConstantOfShape", op_constant_of_shape},
-    {"Expand", op_expand},
+    {"Expand", op_expand}, {"Range", op_range}, {"Pad", op_pad},
 };
 
 static op_fn find_op(const Onnx__NodeProto *n)
