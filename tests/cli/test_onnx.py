@@ -17,6 +17,7 @@
 Skipped (exit 77) when python3-onnx is missing or the tool was built
 without ONNX support."""
 import glob
+import json
 import os
 import sys
 import tempfile
@@ -283,6 +284,9 @@ with tempfile.TemporaryDirectory() as tmp:
     rc, out, err = run(["net", uns, "--skip-unknown"])
     check(rc == 0 and "up1" in err and "skipped node 'up1' (Resize)" in out,
           f"--skip-unknown: exit {rc}, the skipped node listed in the output and warned: {err!r}")
+    rc, out, err = run(["net", uns, "--skip-unknown", "--format", "json"])
+    check(rc == 0 and "skipped node 'up1' (Resize)" in (json.loads(out)["network"]["notes"] or ""),
+          f"--skip-unknown: the JSON's network.notes lists the node: {out[:300]!r}")
     noshape = model_with([helper.make_node("Conv", ["x", "w"], ["y"], name="c1")],
                          [X("x", [1, 3, 8, 8]), helper.make_tensor_value_info("w", TensorProto.FLOAT, None)],
                          name="noshape")

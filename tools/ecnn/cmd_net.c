@@ -272,6 +272,7 @@ static void json_output(outbuf *ob, const network *net, int64_t batch, const ec_
     json_kstring(&j, "title", net->title);
     json_kstring(&j, "source", net->source);
     json_kstring(&j, "file", net->origin);
+    json_kstring(&j, "notes", net->notes); /* skipped ONNX nodes, or null */
     if (batch) json_kint(&j, "batch", batch);
     else json_kstring(&j, "batch", NULL);
     json_end(&j);
