@@ -558,6 +558,10 @@ static int op_same(octx *c, const Onnx__NodeProto *n)
     if (!x) return -1;
     for (size_t i = 0; i < n->n_output; i++)
         if (put(c, n, i, x->rank, x->d, x->batch, i == 0 ? x->nval : -1, x->val) != 0) return -1;
+    /* A constant through an elementwise operator (weights dequantized, cast)
+     * is still a constant: it still plays the weights of a product. */
+    oval *o = output(c, n, 0);
+    if (o) o->is_const = x->is_const;
     return 0;
 }
 
@@ -1205,7 +1209,7 @@ static const struct {
     {"LRN", op_same}, {"Dropout", op_same}, {"Identity", op_same}, {"Cast", op_same},
     {"Sqrt", op_same}, {"Neg", op_same}, {"Exp", op_same}, {"Log", op_same},
     {"Reciprocal", op_same}, {"Abs", op_same}, {"Floor", op_same}, {"Ceil", op_same},
-    {"Not", op_same},
+    {"Not", op_same}, {"QuantizeLinear", op_same}, {"DequantizeLinear", op_same},
     {"LayerNormalization", op_layernorm},
     /* Broadcasting. */
     {"Add", op_broadcast}, {"Sub", op_broadcast}, {"Mul", op_broadcast},
