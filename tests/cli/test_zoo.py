@@ -144,6 +144,42 @@ with tempfile.TemporaryDirectory() as tmp:
     check(d is not None and d["totals"]["macs"] == 2 * 3 * 9 * 9, "ECNN_ZOO_DIR: net tiny")
     refuses(["net", "resnet50"], 1, "unknown network", env=env)
     refuses(["zoo"], 1, "ECNN_ZOO_DIR", env={"ECNN_ZOO_DIR": os.path.join(tmp, "none")})
+# gemm rows (docs/zoo.md): a mixed file, its MACs and layers by hand, and
+# refused headers and values with file:line.
+with tempfile.TemporaryDirectory() as tmp:
+    mixed = os.path.join(tmp, "mixed.csv")
+    with open(mixed, "w") as f:
+        f.write("layer,C,K,H,W,R,S\nc1,3,8,8,8,3,3\n"
+                "gemm,M,K,N,heads,B,batch\nproj,16,8,4,1,weights,2\nqk,16,4,16,2,activation,2\n"
+                "layer,C,K\nfc,8,10\n")
+    d = tool_json(["net", mixed, "--policy", "os"])
+    if check(d is not None and [r["name"] for r in d["layers"]] == ["c1", "proj", "qk", "fc"],
+             f"mixed gemm file: {d and [r['name'] for r in d['layers']]}"):
+        rows = d["layers"]
+        check([r["macs"] for r in rows] == [8 * 3 * 6 * 6 * 9, 2 * 16 * 8 * 4, 2 * 2 * 16 * 4 * 16, 80],
+              f"mixed gemm file: MACs {[r['macs'] for r in rows]}")
+        # proj: B shared by the batch (N = 2, G = 1); qk: one B per item and
+        # head (N = 1, G = 4).
+        check([rows[1]["shape"][k] for k in ("N", "G", "C", "K", "H", "W")] == [2, 1, 8, 4, 16, 1] and
+              [rows[2]["shape"][k] for k in ("N", "G", "C", "K", "H", "W")] == [1, 4, 16, 64, 16, 1],
+              f"mixed gemm file: shapes {rows[1]['shape']}, {rows[2]['shape']}")
+        check(rows[2]["gemm"] == {"M": 16, "K": 4, "N": 16, "batch": 2, "heads": 2, "B": "activation"},
+              f"mixed gemm file: {rows[2].get('gemm')}")
+    d = tool_json(["net", mixed, "--policy", "os", "--batch", "5"])
+    check(d is not None and [r["macs"] for r in d["layers"]] == [5 * 8 * 3 * 6 * 6 * 9, 5 * 16 * 8 * 4,
+                                                                 5 * 2 * 16 * 4 * 16, 5 * 80],
+          "mixed gemm file --batch 5")
+    for text, needle in [("gemm,M,K\nx,1,2\n", "no column 'N'"),
+                         ("gemm,M,K,N,Z\nx,1,2,3,4\n", "unknown column 'Z'"),
+                         ("gemm,M,K,N,B\nx,1,2,3,both\n", "'both' is neither"),
+                         ("gemm,M,K,N\nx,1,0,3\n", "column 'K'"),
+                         ("gemm,M,K,N\nx,1,2\n", "3 fields, the gemm header has 4")]:
+        bad = os.path.join(tmp, "bad.csv")
+        with open(bad, "w") as f:
+            f.write(text)
+        refuses(["net", bad], 1, "bad.csv:2" if "field" in needle or "'K'" in needle or "both" in needle
+                else "bad.csv:1", needle)
+
 rc, out, err = run(["zoo", "--help"])
 check(rc == 0 and "usage: ecnn zoo" in out, "ecnn zoo --help")
 
