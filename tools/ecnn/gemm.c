@@ -2,6 +2,8 @@
  * GEMM keeps its M, K, N, batch and heads so that it is printed as a
  * product and re-batched as one; the convolution it is evaluated as comes
  * from the library (ec_layer_set_gemm), the one place that mapping lives. */
+#include "args.h"
+#include "netcsv.h"
 #include "network.h"
 #include "util.h"
 
@@ -108,8 +110,6 @@ int net_note(network *net, const char *line)
 
 /* The gemm rows of a network file (docs/zoo.md): a header line starting
  * with "gemm" makes the rows after it products, until a "layer" header. */
-#include "args.h"
-#include "netcsv.h"
 
 enum { GC_NAME, GC_M, GC_K, GC_N, GC_BATCH, GC_HEADS, GC_B, GC_COUNT };
 static const char *const gc_names[GC_COUNT] = {"gemm", "M", "K", "N", "batch", "heads", "B"};
@@ -180,32 +180,3 @@ int gemm_csv_line(gemm_csv *gc, const char *path, int lineno, char **field, int 
     return net_add_gemm(net, name, &g, what) == 0 ? GEMM_CSV_ROW : -1;
 }
 
-#include "json.h"
-
-void net_layer_json_gemm(struct json *j, const net_layer *l)
-{
-    if (!l->gemm.on) return;
-    json_key(j, "gemm");
-    json_object(j);
-    json_kint(j, "M", l->gemm.m);
-    json_kint(j, "K", l->gemm.k);
-    json_kint(j, "N", l->gemm.n);
-    json_kint(j, "batch", l->gemm.batch);
-    json_kint(j, "heads", l->gemm.heads);
-    json_kstring(j, "B", l->gemm.per_item ? "activation" : "weights");
-    json_end(j);
-}
-
-#include "outbuf.h"
-
-void lp_gemm_text(struct outbuf *ob, const int64_t v[LP_COUNT])
-{
-    ec_layer *l = ec_layer_create();
-    char err[300];
-    int64_t b, g, m, k, n;
-    if (l && lp_to_layer(v, l, err, sizeof err) == EC_OK &&
-        ec_layer_get_gemm(l, &b, &g, &m, &k, &n) == EC_OK)
-        ob_printf(ob, "           a matrix product: M %" PRId64 " x K %" PRId64 " by K x N %" PRId64
-                      ", batch %" PRId64 ", groups %" PRId64 " (docs/gemm.md)\n", m, k, n, b, g);
-    ec_layer_destroy(l);
-}
