@@ -311,6 +311,15 @@ with tempfile.TemporaryDirectory() as tmp:
     check(d is not None and d["layers"][0]["gemm"] == {"M": 7, "K": 8, "N": 5, "batch": 2, "heads": 1,
                                                        "B": "weights"},
           f"--dim seq=7 --batch 2: {d and d['layers'][0].get('gemm')}")
+    # A shape the model declares (value_info) against the computed one.
+    decl = os.path.join(tmp, "declared.onnx")
+    gd = helper.make_graph([helper.make_node("Conv", ["x", "w"], ["c"], name="c1", pads=[1, 1, 1, 1]),
+                            helper.make_node("Relu", ["c"], ["y"], name="r1")], "d",
+                           [X("x", [1, 3, 8, 8]), X("w", [4, 3, 3, 3])],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                           value_info=[X("c", [1, 4, 6, 6])])
+    onnx.save(helper.make_model(gd, opset_imports=[helper.make_opsetid("", 17)]), decl)
+    refuses(["net", decl], 1, "node 'c1' (Conv)", "[1, 4, 8, 8]", "declares [1, 4, 6, 6]")
     refuses(["net", good, "--batch", "2"], 1, "no symbolic batch")
     refuses(["layer", good, "--node", "zz"], 1, "no node named 'zz'")
     refuses(["layer", good], 1, "--node")

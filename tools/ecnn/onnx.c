@@ -1300,8 +1300,10 @@ static int check_declared(octx *c, const Onnx__NodeProto *n, const oval *v)
     if (s->n_dim == 0) return 0; /* nothing declared */
     int same = (int)s->n_dim == v->rank;
     for (size_t i = 0; same && i < s->n_dim; i++)
+        /* A batch given by --batch may differ from what an exporter wrote
+         * into value_info for the batch it traced with. */
         if (s->dim[i]->value_case == ONNX__TENSOR_SHAPE_PROTO__DIMENSION__VALUE_DIM_VALUE &&
-            s->dim[i]->dim_value != v->d[i])
+            s->dim[i]->dim_value != v->d[i] && !(c->symbolic_batch && v->batch[i]))
             same = 0;
     if (same) return 0;
     char sh[200], decl[200];
