@@ -24,7 +24,8 @@ ecnn_missing_deps() {
     local pkg
     for pkg in libcmocka-dev libc6-dev g++ clang libclang-rt-14-dev valgrind libyaml-dev \
                libxml2-utils abigail-tools python3 python3-numpy python3-statsmodels \
-               python3-matplotlib; do
+               python3-matplotlib libprotobuf-c-dev protobuf-c-compiler libonnx-dev \
+               libonnx-testdata python3-onnx; do
         if ! dpkg -s "$pkg" >/dev/null 2>&1; then
             echo "setup: missing package: $pkg" >&2
             missing=1
@@ -42,7 +43,8 @@ ecnn_install_deps() {
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y \
         meson ninja-build gcc libc6-dev pkg-config libcmocka-dev doxygen \
         g++ clang libclang-rt-14-dev valgrind libyaml-dev libxml2-utils abigail-tools \
-        python3 python3-numpy python3-statsmodels python3-matplotlib
+        python3 python3-numpy python3-statsmodels python3-matplotlib \
+        libprotobuf-c-dev protobuf-c-compiler libonnx-dev libonnx-testdata python3-onnx
 }
 
 if ! ecnn_missing_deps; then

@@ -841,6 +841,50 @@ EC_API ec_status ec_result_level_bound(const ec_result *result, int level, int64
 
 /** @} */
 
+/** @defgroup gemm Matrix products
+ * A batched matrix product (a GEMM, or one of attention's two products) as
+ * a layer of the model: the 1x1 convolution it is (docs/model.md section
+ * 10, derived in docs/gemm.md).
+ * @{ */
+
+/**
+ * Make @p layer a batched matrix product: @p groups independent products,
+ * each of @p batch matrices A (m x k) times one matrix B (k x n) of its own.
+ * B plays the weights: it is the operand shared by the @p batch products of
+ * a group (a fully connected layer: @p groups 1, @p batch the batch size,
+ * B its weights). When every product has its own B, as the two products of
+ * attention (Q times K^T, softmax times V), each is a group: @p groups is
+ * batch * heads and @p batch is 1, so that |W| counts every B once and no
+ * reuse of B across products is assumed.
+ *
+ * The layer becomes the 1x1 convolution N = @p batch, G = @p groups,
+ * C = @p groups * @p k, K = @p groups * @p n, H = @p m, W = R = S = 1, unit
+ * strides and dilations, no padding. Then MACs = batch*groups*m*k*n,
+ * |I| = batch*groups*m*k, |W| = groups*k*n, |O| = batch*groups*m*n.
+ * Every other parameter is overwritten.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for a value below 1;
+ *         ::EC_E_OVERFLOW when @p groups * @p k or @p groups * @p n does
+ *         not fit 64 bits. The layer is unchanged on error; the sizes of
+ *         the model are checked by ec_layer_check() as for any layer.
+ */
+EC_API ec_status ec_layer_set_gemm(ec_layer *layer, int64_t batch, int64_t groups, int64_t m,
+                                   int64_t k, int64_t n);
+
+/**
+ * Read a layer as a matrix product, if it is one: any valid 1x1
+ * convolution with unit strides and no padding, read as ec_layer_set_gemm()
+ * writes it, with m = H * W (so a 1x1 convolution on an H x W image is the
+ * product of its H*W pixels by its weights).
+ * @return ::EC_OK; ::EC_E_NULL if any pointer is NULL; the status of
+ *         ec_layer_check() for an invalid layer; ::EC_E_UNAVAILABLE for a
+ *         layer that is not a product (a kernel larger than 1x1, a stride
+ *         or padding). Nothing is written on error.
+ */
+EC_API ec_status ec_layer_get_gemm(const ec_layer *layer, int64_t *batch, int64_t *groups,
+                                   int64_t *m, int64_t *k, int64_t *n);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -5,6 +5,7 @@
 #include "evaluate.h"
 #include "layer_flags.h"
 #include "memory.h"
+#include "onnx.h"
 #include "output.h"
 #include "table.h"
 #include "timeloop.h"
@@ -16,11 +17,14 @@
 
 static const char usage[] =
     "usage: ecnn layer [FILE.yaml] [LAYER] [MEMORY] [DATAFLOW] [--format F]\n"
+    "       ecnn layer FILE.onnx --node NAME [--batch N] [--dim NAME=N] [LAYER] [MEMORY] ...\n"
     "\n"
     "Evaluates one convolutional layer: DRAM and Buffer accesses per tensor, the\n"
     "energy and its breakdown, the tiles used, the lower bound and the gap, and\n"
     "the asymptotic formulas of the named policies. FILE.yaml, if given, is a\n"
     "Timeloop problem file that gives the layer; the flags below override it.\n"
+    "FILE.onnx with --node NAME: the layer of that Conv, Gemm or MatMul node of an\n"
+    "ONNX model (docs/onnx.md); --batch is then the model's symbolic batch.\n"
     "\n";
 
 static const char *const tensor_names[3] = {"I", "W", "O"};
@@ -40,6 +44,7 @@ static void text_output(outbuf *ob, const int64_t v[LP_COUNT], const ec_memory *
     ob_printf(ob, "           output P %" PRId64 " x Q %" PRId64 "; MACs %" PRId64 "; |I| %" PRId64
                   ", |W| %" PRId64 ", |O| %" PRId64 " words\n",
               r->P, r->Q, r->macs, r->size[0], r->size[1], r->size[2]);
+    lp_gemm_text(ob, v);
     ob_puts(ob, "Memory     ");
     text_memory(ob, m);
     ob_putc(ob, '\n');
@@ -339,6 +344,8 @@ int cmd_layer(int argc, char **argv)
     df_init(&d);
     const char *memfile = NULL, *yaml = NULL;
     int format = FMT_TABLE, r;
+    onnx_opts oo;
+    onnx_opts_init(&oo);
     for (;;) {
         int k = argscan_next(&s);
         if (k == ARG_END) break;
@@ -348,12 +355,13 @@ int cmd_layer(int argc, char **argv)
             continue;
         }
         if (is_help(&s)) {
-            printf("%s%s\n%s\n%s%s\n%s", usage, layer_help, mem_help, df_help, df_tile_help,
-                   format_help);
+            printf("%s%s\n%s\n%s\n%s%s\n%s", usage, layer_help, onnx_help, mem_help, df_help,
+                   df_tile_help, format_help);
             return 0;
         }
         if ((r = layer_flag(&s, &lf)) || (r = mem_flag(&s, &md, &memfile)) ||
-            (r = df_flag(&s, &d, 1)) || (r = format_flag(&s, &format))) {
+            (r = df_flag(&s, &d, 1)) || (r = format_flag(&s, &format)) ||
+            (r = onnx_flag(&s, &oo, 1))) {
             if (r < 0) return EXIT_USAGE;
             continue;
         }
@@ -363,7 +371,14 @@ int cmd_layer(int argc, char **argv)
     if (df_check(&d) != 0) return EXIT_USAGE;
     int64_t v[LP_COUNT];
     lp_defaults(v);
-    if (yaml && timeloop_read(yaml, v) != 0) return EXIT_INPUT;
+    if (yaml && str_iends(yaml, ".onnx")) {
+        if (onnx_layer(yaml, &oo, &lf, v) != 0) return EXIT_INPUT;
+    } else if (oo.node || oo.skip_unknown || oo.ndims) {
+        tool_error("--node, --dim and --skip-unknown apply to an ONNX model (FILE.onnx)");
+        return EXIT_USAGE;
+    } else if (yaml && timeloop_read(yaml, v) != 0) {
+        return EXIT_INPUT;
+    }
     layer_flags_apply(&lf, v);
     if (memfile && memfile_read(memfile, &mf) != 0) return EXIT_INPUT;
 

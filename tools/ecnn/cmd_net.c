@@ -4,6 +4,7 @@
 #include "dataflow_flags.h"
 #include "evaluate.h"
 #include "memory.h"
+#include "onnx.h"
 #include "output.h"
 #include "table.h"
 #include "util.h"
@@ -18,7 +19,8 @@ static const char usage[] =
     "\n"
     "Evaluates every layer of a network: NAME is a built-in network ('ecnn zoo'),\n"
     "FILE a network .csv file (docs/zoo.md), a Timeloop problem .yaml file (one\n"
-    "layer), a directory of them, or a list file naming them one a line. One row\n"
+    "layer), a directory of them, a list file naming them one a line, or an ONNX\n"
+    "model .onnx (its Conv, Gemm and MatMul nodes; docs/onnx.md). One row\n"
     "a layer: its shape, MACs, the dataflow (by default the optimal one, with its\n"
     "loop order), DRAM words per tensor, energy, lower bound and gap; then totals.\n"
     "\n"
@@ -150,7 +152,7 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
         table_row(&t);
         if (i < net->n) {
             char shape[128];
-            lp_shape(net->layer[i].v, r->P, r->Q, shape, sizeof shape);
+            net_layer_shape(&net->layer[i], r->P, r->Q, shape, sizeof shape);
             table_str(&t, net->layer[i].name);
             table_str(&t, shape);
             table_int(&t, r->macs);
@@ -181,6 +183,7 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
                   "(section 7);\ngap: energy / bound. DRAM words in total %" PRId64
                   ", at least %" PRId64 " (gap %.3f).\n",
               tot->dram_total, tot->bound[EC_BOUND_TRANSFERS], tot->gap_dram);
+    if (net->notes) ob_printf(ob, "\n%s", net->notes);
 }
 
 static void csv_output(outbuf *ob, const network *net, const df_desc *d, const ev_record *rec,
@@ -294,6 +297,7 @@ static void json_output(outbuf *ob, const network *net, int64_t batch, const ec_
     json_kstring(&j, "title", net->title);
     json_kstring(&j, "source", net->source);
     json_kstring(&j, "file", net->origin);
+    json_kstring(&j, "notes", net->notes); /* skipped ONNX nodes, or null */
     if (batch) json_kint(&j, "batch", batch);
     else json_kstring(&j, "batch", NULL);
     json_end(&j);
@@ -317,6 +321,7 @@ static void json_output(outbuf *ob, const network *net, int64_t batch, const ec_
         json_kint(&j, "P", r->P);
         json_kint(&j, "Q", r->Q);
         json_end(&j);
+        net_layer_json_gemm(&j, &net->layer[i]);
         json_kstring(&j, "policy", policy_names[r->policy]);
         json_kstring(&j, "order", r->order);
         json_kstring(&j, "named_order", ev_named_order(r->order));
@@ -345,6 +350,8 @@ int cmd_net(int argc, char **argv)
     const char *memfile = NULL, *arg = NULL;
     int format = FMT_TABLE, r;
     int64_t batch = 0;
+    onnx_opts oo;
+    onnx_opts_init(&oo);
     for (;;) {
         int k = argscan_next(&s);
         if (k == ARG_END) break;
@@ -354,7 +361,7 @@ int cmd_net(int argc, char **argv)
             continue;
         }
         if (is_help(&s)) {
-            printf("%s\n%s\n%s\n%s", usage, mem_help, df_help, format_help);
+            printf("%s\n%s\n%s\n%s\n%s", usage, onnx_help, mem_help, df_help, format_help);
             return 0;
         }
         if (argscan_is(&s, "batch")) {
@@ -363,7 +370,7 @@ int cmd_net(int argc, char **argv)
             continue;
         }
         if ((r = mem_flag(&s, &md, &memfile)) || (r = df_flag(&s, &d, 0)) ||
-            (r = format_flag(&s, &format))) {
+            (r = format_flag(&s, &format)) || (r = onnx_flag(&s, &oo, 0))) {
             if (r < 0) return EXIT_USAGE;
             continue;
         }
@@ -378,6 +385,8 @@ int cmd_net(int argc, char **argv)
     if (memfile && memfile_read(memfile, &mf) != 0) return EXIT_INPUT;
     network net;
     net_init(&net);
+    oo.batch = batch;
+    net.onnx = &oo;
     if (net_load_batch(arg, &net, &batch) != 0) return EXIT_INPUT;
     int rc = EXIT_INPUT;
     ec_memory *m = ec_memory_create();

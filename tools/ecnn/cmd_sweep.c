@@ -5,6 +5,7 @@
 #include "evaluate.h"
 #include "layer_flags.h"
 #include "memory.h"
+#include "onnx.h"
 #include "output.h"
 #include "svg.h"
 #include "table.h"
@@ -290,6 +291,8 @@ int cmd_sweep(int argc, char **argv)
     mem_desc_init(&mf);
     df_desc d;
     df_init(&d);
+    onnx_opts oo;
+    onnx_opts_init(&oo);
     static sweep sw;
     memset(&sw, 0, sizeof sw);
     size_arg from = {1024, 0, 1, "--from"}, to = {4 << 20, 0, 1, "--to"};
@@ -340,7 +343,8 @@ int cmd_sweep(int argc, char **argv)
             return EXIT_USAGE;
         }
         if ((r = layer_flag(&s, &lf)) || (r = mem_flag(&s, &md, &memfile)) ||
-            (r = df_flag(&s, &d, 0)) || (r = format_flag(&s, &format))) {
+            (r = df_flag(&s, &d, 0)) || (r = format_flag(&s, &format)) ||
+            (r = onnx_flag(&s, &oo, 0))) {
             if (r < 0) return EXIT_USAGE;
             continue;
         }
@@ -373,6 +377,8 @@ int cmd_sweep(int argc, char **argv)
 
     network net;
     net_init(&net);
+    oo.batch = batch;
+    net.onnx = &oo;
     if (arg) {
         if (net_load_batch(arg, &net, &batch) != 0) return EXIT_INPUT;
     } else {

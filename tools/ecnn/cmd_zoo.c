@@ -14,8 +14,8 @@ static const char usage[] =
     "usage: ecnn zoo [--batch N] [--format F]\n"
     "\n"
     "Lists the built-in networks (use a name with 'ecnn net NAME'): their layer\n"
-    "counts, MACs (conv and fully-connected layers, padding taps included) and\n"
-    "sources. Where they are read from is described in docs/zoo.md.\n"
+    "counts, MACs (conv, fully-connected and matrix-product layers, padding taps\n"
+    "included) and sources. Where they are read from is described in docs/zoo.md.\n"
     "\n"
     "  --batch N              the batch size the MACs are counted for (default 1)\n";
 
@@ -77,7 +77,7 @@ int cmd_zoo(int argc, char **argv)
         for (int l = 0; l < e[i].net.n; l++) {
             char err[512];
             int64_t macs;
-            e[i].net.layer[l].v[EC_LAYER_N] = batch;
+            if (net_layer_set_batch(&e[i].net.layer[l], batch) != 0) goto out;
             if (lp_to_layer(e[i].net.layer[l].v, layer, err, sizeof err) != EC_OK) {
                 tool_error("%s: layer %s: %s", path, e[i].net.layer[l].name, err);
                 goto out;
@@ -130,8 +130,8 @@ int cmd_zoo(int argc, char **argv)
         table_render(&t, &ob);
         table_free(&t);
         if (format == FMT_TABLE)
-            ob_printf(&ob, "\n%d networks in %s; MACs at batch %lld (conv and fully-connected "
-                           "layers).\n", n, dir, (long long)batch);
+            ob_printf(&ob, "\n%d networks in %s; MACs at batch %lld (conv, fully-connected "
+                           "and matrix-product layers).\n", n, dir, (long long)batch);
     }
     rc = ob_emit(&ob, stdout, "the list") == 0 ? 0 : EXIT_INPUT;
 out:

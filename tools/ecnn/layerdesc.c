@@ -66,6 +66,7 @@ void net_init(network *net) { memset(net, 0, sizeof *net); }
 void net_free(network *net)
 {
     free(net->layer);
+    free(net->notes);
     net_init(net);
 }
 
@@ -84,5 +85,6 @@ int net_add(network *net, const char *name, const int64_t v[LP_COUNT])
     net_layer *l = &net->layer[net->n++];
     str_copy(l->name, sizeof l->name, name);
     memcpy(l->v, v, sizeof l->v);
+    memset(&l->gemm, 0, sizeof l->gemm);
     return 0;
 }

@@ -96,6 +96,7 @@ int netcsv_parse(struct textfile *tf_in, network *net)
     int lineno = 0, ncols = 0, rc = -1, rows = 0;
     int col_of[MAX_FIELDS]; /* header field -> columns[] index */
     char what[1200];
+    gemm_csv gc = {0, {0}};
     while (tf_line(&tf, &line) == 1) {
         lineno = tf.lineno;
         char *s = trim(line);
@@ -111,6 +112,11 @@ int netcsv_parse(struct textfile *tf_in, network *net)
                        MAX_FIELDS);
             goto out;
         }
+        int g = gemm_csv_line(&gc, path, lineno, field, n, net);
+        if (g < 0) goto out;
+        if (g == GEMM_CSV_ROW) rows++;
+        if (g == GEMM_CSV_CONV_HEADER) ncols = 0;
+        else if (g != GEMM_CSV_NOT_MINE) continue;
         if (!ncols) { /* the header */
             unsigned seen = 0;
             for (int i = 0; i < n; i++) {

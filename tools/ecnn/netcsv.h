@@ -12,4 +12,15 @@ int netcsv_read(const char *path, network *net);
 struct textfile;
 int netcsv_parse(struct textfile *tf, network *net);
 
+/* The gemm rows (tools/ecnn/gemm.c): the state of the reader between lines. */
+#define GEMM_CSV_MAX_FIELDS 32
+typedef struct gemm_csv {
+    int ncols; /* 0: not under a gemm header */
+    int col[GEMM_CSV_MAX_FIELDS];
+} gemm_csv;
+enum { GEMM_CSV_NOT_MINE, GEMM_CSV_HEADER, GEMM_CSV_ROW, GEMM_CSV_CONV_HEADER };
+/* Reads one split line: a gemm header, a row under one, or a "layer"
+ * header ending the gemm rows. -1 after printing "file:line: reason". */
+int gemm_csv_line(gemm_csv *gc, const char *path, int lineno, char **field, int n, network *net);
+
 #endif

@@ -1,4 +1,5 @@
 #include "netcsv.h"
+#include "onnx.h"
 #include "network.h"
 #include "textfile.h"
 #include "timeloop.h"
@@ -164,6 +165,7 @@ int net_load(const char *arg, network *net)
     if (kind == 1) rc = load_dir(file, net);
     else if (from_zoo || str_iends(file, ".csv")) rc = netcsv_read(file, net);
     else if (is_yaml(file)) rc = add_yaml(net, file);
+    else if (str_iends(file, ".onnx")) rc = onnx_read(file, net, net->onnx);
     else rc = load_list(file, net);
     if (rc == 0 && !net->title[0]) str_copy(net->title, sizeof net->title, net->name);
     return rc;
@@ -175,12 +177,17 @@ int net_load_batch(const char *arg, network *net, int64_t *batch)
         net_free(net);
         return -1;
     }
-    if (*batch) {
-        for (int i = 0; i < net->n; i++) net->layer[i].v[EC_LAYER_N] = *batch;
+    if (*batch && !net->batch_fixed) {
+        for (int i = 0; i < net->n; i++) {
+            if (net_layer_set_batch(&net->layer[i], *batch) != 0) {
+                net_free(net);
+                return -1;
+            }
+        }
         return 0;
     }
-    *batch = net->layer[0].v[EC_LAYER_N];
+    *batch = net_layer_batch(&net->layer[0]);
     for (int i = 1; i < net->n; i++)
-        if (net->layer[i].v[EC_LAYER_N] != *batch) *batch = 0;
+        if (net_layer_batch(&net->layer[i]) != *batch) *batch = 0;
     return 0;
 }

@@ -16,10 +16,22 @@
  * dilation_h dilation_w pad_top pad_bottom pad_left pad_right. */
 extern const char *const lp_names[LP_COUNT];
 
+/* A matrix product (docs/gemm.md): batch x heads products of an m x k
+ * matrix A by a k x n matrix B. B is the layer's weights, shared by the
+ * batch (per_item 0), or an activation of each batch item (per_item 1, as
+ * in attention); v holds the convolution ec_layer_set_gemm() makes of it. */
+typedef struct net_gemm {
+    int on, per_item;
+    int64_t batch, heads, m, k, n;
+} net_gemm;
+
 typedef struct net_layer {
     char name[64];
     int64_t v[LP_COUNT];
+    net_gemm gemm; /* gemm.on: the layer is a matrix product */
 } net_layer;
+
+struct onnx_opts;
 
 typedef struct network {
     char name[64];     /* zoo name or file stem */
@@ -28,6 +40,9 @@ typedef struct network {
     char origin[1024]; /* the file or directory read */
     net_layer *layer;
     int n, cap;
+    const struct onnx_opts *onnx; /* options of an ONNX import, or NULL */
+    int batch_fixed;              /* the batch was applied by the reader */
+    char *notes;                  /* lines to print after the result, or NULL */
 } network;
 
 /* Every parameter at its default (docs/model.md section 1: extents 1, strides and
@@ -53,5 +68,26 @@ int net_load(const char *arg, network *net);
  * the layers' common batch, or stays 0 if they differ. On failure the
  * network is freed. */
 int net_load_batch(const char *arg, network *net, int64_t *batch);
+
+/* tools/ecnn/gemm.c: appends a matrix product; -1 (message printed with
+ * where) if the library refuses it. */
+int net_add_gemm(network *net, const char *name, const net_gemm *g, const char *where);
+/* The shape cell of a layer: lp_shape(), or "gemm MxKxN ..." for a product. */
+void net_layer_shape(const net_layer *l, int64_t P, int64_t Q, char *buf, size_t size);
+/* Sets the batch of one layer (N, or a product's batch); -1 with a message
+ * if the product no longer fits. */
+int net_layer_set_batch(net_layer *l, int64_t batch);
+/* The batch of one layer (N, or a product's batch). */
+int64_t net_layer_batch(const net_layer *l);
+/* "gemm": {"M", "K", "N", "batch", "heads", "B"} of a product, nothing
+ * for a convolution (struct json from json.h). */
+struct json;
+void net_layer_json_gemm(struct json *j, const net_layer *l);
+/* For ecnn layer: a line reading the layer as a matrix product (M, K, N,
+ * batch, groups) when it is one (ec_layer_get_gemm), nothing otherwise. */
+struct outbuf;
+void lp_gemm_text(struct outbuf *ob, const int64_t v[LP_COUNT]);
+/* Appends a line to net->notes; -1 when memory runs out. */
+int net_note(network *net, const char *line);
 
 #endif

@@ -15,7 +15,7 @@ from ._capi import ABI_MAJOR, DIMS, Footprint, Policy, Reuse, Status, library_pa
 from ._capi import version_number as _version_number
 from ._capi import version_string as _version_string
 from ._capi import CAPACITY_UNBOUNDED as UNBOUNDED
-from ._core import (Asymptotic, Bound, Counts, Dataflow, Energy, Gap, Layer, Level, Memory,
+from ._core import (Asymptotic, Bound, Counts, Dataflow, Energy, Gap, Gemm, Layer, Level, Memory,
                     Result, Sizes, Tiles, asymptotic, count, evaluate, lower_bound)
 from ._errors import (CapacityError, CountOverflowError, EcnnError, EmptyOutputError,
                       EnergyError, GroupsError, LimitError, NoMemoryError, NotEvaluatedError,
@@ -47,7 +47,8 @@ __all__ = [
     "Layer", "Memory", "Dataflow", "Result", "evaluate", "count", "lower_bound", "asymptotic",
     "Policy", "Reuse", "Footprint", "Status", "OS", "WS", "IS", "CUSTOM", "OPTIMAL",
     "SLIDE", "REFETCH", "EXACT", "BBOX",
-    "Sizes", "Tiles", "Counts", "Energy", "Bound", "Gap", "Asymptotic", "Level", "UNBOUNDED",
+    "Gemm", "Sizes", "Tiles", "Counts", "Energy", "Bound", "Gap", "Asymptotic", "Level",
+    "UNBOUNDED",
     "EcnnError", "NullError", "UnknownKeyError", "RangeError", "GroupsError", "EmptyOutputError",
     "OrderError", "TileError", "CapacityError", "EnergyError", "CountOverflowError",
     "NoMemoryError", "NotEvaluatedError", "ReadOnlyError", "LimitError", "UnavailableError",

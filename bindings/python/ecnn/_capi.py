@@ -178,6 +178,8 @@ _PROTOTYPES = {
     "ec_layer_get": (_e, [LAYER, _e, _pi64]),
     "ec_layer_check": (_e, [LAYER]),
     "ec_layer_message": (_str, [LAYER]),
+    "ec_layer_set_gemm": (_e, [LAYER, _i64, _i64, _i64, _i64, _i64]),
+    "ec_layer_get_gemm": (_e, [LAYER, _pi64, _pi64, _pi64, _pi64, _pi64]),
 
     "ec_memory_create": (MEMORY, []),
     "ec_memory_destroy": (None, [MEMORY]),

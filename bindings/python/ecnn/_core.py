@@ -163,6 +163,15 @@ class Sizes(NamedTuple):
     O: int
 
 
+class Gemm(NamedTuple):
+    """A layer read as a matrix product (Layer.as_gemm)."""
+    batch: int
+    groups: int
+    m: int
+    k: int
+    n: int
+
+
 class Layer(_Handle):
     """A convolutional layer's shape (docs/model.md section 1).
 
@@ -212,6 +221,39 @@ class Layer(_Handle):
     def params(self):
         """The settable parameters, as a dict."""
         return {name: getattr(self, name) for name in self.PARAMS}
+
+    @classmethod
+    def gemm(cls, m, k, n, *, batch=1, groups=1):
+        """A matrix product as a layer (docs/gemm.md, ec_layer_set_gemm()):
+        `groups` independent products, each of `batch` matrices m x k by one
+        k x n matrix of its own, which plays the weights. Attention's
+        products (both operands activations) are groups = batch * heads,
+        batch = 1."""
+        layer = cls()
+        args = [_int64("layer", name, value) for name, value in
+                (("batch", batch), ("groups", groups), ("m", m), ("k", k), ("n", n))]
+        try:
+            layer._call(lib.ec_layer_set_gemm, *args, write=True)
+        except BaseException:
+            layer.close()
+            raise
+        return layer
+
+    @property
+    def as_gemm(self):
+        """Gemm(batch, groups, m, k, n) if the layer is a matrix product (a
+        1x1, stride-1, unpadded convolution; m = H * W), else None."""
+        v = [ctypes.c_int64() for _ in range(5)]
+        with self._shared() as h:
+            status = lib.ec_layer_get_gemm(h, *(ctypes.byref(x) for x in v))
+        if status == Status.E_UNAVAILABLE:
+            return None
+        if status != Status.OK:
+            # An invalid layer: ec_layer_check() leaves the message naming the
+            # parameter, and raises with it.
+            self._call(lib.ec_layer_check, write=True)
+            check(status)
+        return Gemm(*(x.value for x in v))
 
     @property
     def sizes(self):
@@ -317,14 +359,14 @@ class Memory(_Handle):
     def levels(self):
         """On-chip levels of the hierarchy (0: the two-level model)."""
         n = ctypes.c_int()
-        self._check(lib.ec_memory_get_levels(self._h, ctypes.byref(n)))
+        self._call(lib.ec_memory_get_levels, ctypes.byref(n))
         return n.value
 
     def set_levels(self, levels):
         """Make this memory DRAM plus `levels` on-chip levels (1 to 8), every
         level at its defaults (ec_memory_set_levels), or the two-level model
         (0). Returns self."""
-        self._check(lib.ec_memory_set_levels(self._h, int(levels)))
+        self._call(lib.ec_memory_set_levels, int(levels), write=True)
         return self
 
     def set_level(self, level, *, name=None, capacity=None, mesh_x=None, mesh_y=None,
@@ -334,18 +376,18 @@ class Memory(_Handle):
         ecnn.UNBOUNDED for none), mesh_x/mesh_y instances, keep the tensors
         kept as letters ("IO"). Returns self."""
         if name is not None:
-            self._check(lib.ec_memory_level_set_name(self._h, level, str(name).encode()))
+            self._call(lib.ec_memory_level_set_name, level, str(name).encode(), write=True)
         for key, value in (("capacity", capacity), ("mesh_x", mesh_x), ("mesh_y", mesh_y)):
             if value is not None:
-                self._check(lib.ec_memory_level_set(self._h, level, _capi.HIER_PARAMS[key],
-                                                    _int64("memory", key, value)))
+                self._call(lib.ec_memory_level_set, level, _capi.HIER_PARAMS[key],
+                           _int64("memory", key, value), write=True)
         if keep is not None:
             mask = 0
             for t in str(keep).upper():
                 if t not in TENSORS:
                     raise ValueError(f"memory: level {level}: keep {keep!r}: unknown tensor {t!r}")
                 mask |= 1 << TENSORS.index(t)
-            self._check(lib.ec_memory_level_set(self._h, level, _capi.HIER_PARAMS["keep"], mask))
+            self._call(lib.ec_memory_level_set, level, _capi.HIER_PARAMS["keep"], mask, write=True)
         return self
 
     def set_level_energy(self, level, action, energy, tensors="IWO"):
@@ -354,13 +396,14 @@ class Memory(_Handle):
         if action not in _capi.ACTIONS:
             raise ValueError(f"memory: unknown action {action!r} (read, fill, update)")
         for t in tensors:
-            self._check(lib.ec_memory_level_set_energy(self._h, level, TENSORS.index(t),
-                                                       _capi.ACTIONS[action], float(energy)))
+            self._call(lib.ec_memory_level_set_energy, level, TENSORS.index(t),
+                       _capi.ACTIONS[action], float(energy), write=True)
         return self
 
     def level_name(self, level):
         """The name of a level ("" if there is none)."""
-        return lib.ec_memory_level_name(self._h, level).decode()
+        with self._shared() as h:
+            return lib.ec_memory_level_name(h, level).decode()
 
     def __repr__(self):
         if self.closed:
@@ -527,31 +570,31 @@ class Dataflow(_Handle):
         `level` (0 = DRAM). Returns self."""
         if kind not in _capi.LOOP_KINDS or dim not in DIMS:
             raise ValueError(f"dataflow: kind {kind!r} or dimension {dim!r} unknown")
-        self._check(lib.ec_dataflow_set_factor(self._h, level, _capi.LOOP_KINDS[kind],
-                                               DIMS.index(dim), _int64("dataflow", "factor", factor)))
+        self._call(lib.ec_dataflow_set_factor, level, _capi.LOOP_KINDS[kind], DIMS.index(dim),
+                   _int64("dataflow", "factor", factor), write=True)
         return self
 
     def factor(self, level, dim, kind="temporal"):
         """A factor as set (0: not given)."""
         v = ctypes.c_int64()
-        self._check(lib.ec_dataflow_get_factor(self._h, level, _capi.LOOP_KINDS[kind],
-                                               DIMS.index(dim), ctypes.byref(v)))
+        self._call(lib.ec_dataflow_get_factor, level, _capi.LOOP_KINDS[kind], DIMS.index(dim),
+                   ctypes.byref(v))
         return v.value
 
     def set_level_order(self, level, order):
         """The order of level `level`'s temporal loops, outermost first
         ("NGKCPQRS"). Returns self."""
-        self._check(lib.ec_dataflow_set_level_order_string(self._h, level, str(order).encode()))
+        self._call(lib.ec_dataflow_set_level_order_string, level, str(order).encode(), write=True)
         return self
 
     def level_order(self, level):
         order = _capi.DIM_ARRAY()
-        self._check(lib.ec_dataflow_get_level_order(self._h, level, order))
+        self._call(lib.ec_dataflow_get_level_order, level, order)
         return "".join(DIMS[d] for d in order)
 
     def clear_mapping(self):
         """Forget every factor and level order. Returns self."""
-        self._check(lib.ec_dataflow_clear_mapping(self._h))
+        self._call(lib.ec_dataflow_clear_mapping, write=True)
         return self
 
     @property

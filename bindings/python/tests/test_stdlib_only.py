@@ -10,8 +10,9 @@ import ecnn
 
 PACKAGE = os.path.dirname(os.path.abspath(ecnn.__file__))
 # Optional tools inside the package that `import ecnn` never imports: they
-# may use third-party modules (the ecnn.fit package: numpy, scipy, matplotlib).
-OPTIONAL = {"fit"}
+# may use third-party modules (the ecnn.fit package: numpy, scipy, matplotlib;
+# ecnn.onnx: python3-onnx).
+OPTIONAL = {"fit", "onnx.py"}  # ecnn.onnx: python3-onnx (docs/onnx.md)
 
 
 def package_modules():
@@ -19,7 +20,7 @@ def package_modules():
     for root, dirs, files in os.walk(PACKAGE):
         dirs[:] = sorted(d for d in dirs if d not in OPTIONAL and d != "__pycache__")
         for name in sorted(files):
-            if name.endswith(".py"):
+            if name.endswith(".py") and name not in OPTIONAL:
                 yield os.path.relpath(os.path.join(root, name), PACKAGE)
 
 
