@@ -60,23 +60,19 @@ int ec_score_better(const ec_score *a, const ec_score *b, const ec_dim order[EC_
     return 0;
 }
 
-/* Score of the working plan's tiles, or 0 if a count overflows. */
-static int evaluate(ec_tiler *t, const ec_pair *h, const ec_pair *w, ec_score *out)
+/* One unit of search work; 0 (and t->limited) once the budget is spent. */
+static int spend(ec_tiler *t)
 {
-    ec_counts c;
-    set_blocks(&t->plan, t->shape);
-    if (cf_counts(t->shape, &t->plan, &h->sums, &w->sums, &c, NULL)) return 0;
-    out->energy = ec_energy_total(t->memory, &c);
-    out->dram = c.dram_write[EC_TENSOR_O]; /* the sum fits: checked by cf_counts */
-    for (int i = 0; i < EC_NTENSORS; i++) out->dram += c.dram_read[i];
-    memcpy(out->tile, t->plan.tile, sizeof out->tile);
-    return 1;
+    if (--t->work >= 0) return 1;
+    t->limited = 1;
+    return 0;
 }
 
 /* cf_capacity() and ec_memory_fits() inlined: the search's innermost
  * question. Each cap is at most its tensor's size, so no product wraps. */
 static int fits(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
+    t->work--; /* checked by the loops that call it, once per tiling */
     const int64_t *tl = t->plan.tile;
     int64_t ng = tl[EC_DIM_N] * tl[EC_DIM_G];
     int64_t cap_i = ng * tl[EC_DIM_C] * h->sums.max * w->sums.max;
@@ -96,10 +92,15 @@ static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     t->plan.tile[EC_DIM_R] = h->tr;
     t->plan.tile[EC_DIM_Q] = w->tp;
     t->plan.tile[EC_DIM_S] = w->tr;
+    t->blocks[EC_DIM_P] = h->bp;
+    t->blocks[EC_DIM_R] = h->br;
+    t->blocks[EC_DIM_Q] = w->bp;
+    t->blocks[EC_DIM_S] = w->br;
 }
 
 /* N, G, K, C: the channel-like dimensions whose tiles only scale counts. */
 static const ec_dim chan[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
+#define SPATIAL_MASK ((1u << EC_DIM_P) | (1u << EC_DIM_Q) | (1u << EC_DIM_R) | (1u << EC_DIM_S))
 
 static void set_chan(ec_tiler *t, int smallest)
 {
@@ -109,21 +110,76 @@ static void set_chan(ec_tiler *t, int smallest)
     }
 }
 
+/* The orders that can win when the dimensions of `act` are active (see
+ * ec_sigset), computed on first use. A dimension is single-tiled in every
+ * tiling of a spatial choice exactly when it is a spatial one with B = 1
+ * there or a channel one with its extent as only candidate. */
+static const ec_sigset *sigs_for(ec_tiler *t, unsigned act)
+{
+    ec_sigset *e = &t->sigs[act];
+    if (e->ready) return e;
+    unsigned single = ~act & (SPATIAL_MASK | t->fixed_single);
+    e->n = 0;
+    for (int i = 0; i < t->norders; i++) {
+        e->rep[i] = -1;
+        if (t->needs[i] & single) continue;
+        cf_sig sg;
+        cf_signature(t->orders[i], act, t->plan.reuse, &sg);
+        int k = 0;
+        while (k < e->n && memcmp(&e->sig[k], &sg, sizeof sg)) k++;
+        if (k == e->n) {
+            e->sig[k] = sg;
+            e->order[k] = (unsigned char)i;
+            e->n++;
+        }
+        e->rep[i] = (signed char)k;
+    }
+    e->ready = 1;
+    return e;
+}
+
+/* Counts of the tiling under trial for signature sg; 0 if one overflows. */
+static int price(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *sg, ec_score *out)
+{
+    ec_counts c;
+    if (cf_counts_sig(t->shape, sg, t->blocks, &h->sums, &w->sums, &c, NULL)) return 0;
+    out->energy = ec_energy_total(t->memory, &c);
+    out->dram = c.dram_write[EC_TENSOR_O]; /* the sum fits: checked by cf_counts_sig */
+    for (int i = 0; i < EC_NTENSORS; i++) out->dram += c.dram_read[i];
+    return 1;
+}
+
+/* The tiling under trial (channel tiles at candidate indices t->cidx),
+ * priced under every order still alive. */
 static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
-    ec_score sc;
-    if (!evaluate(t, h, w, &sc)) {
-        t->overflowed = 1;
-        return;
+    unsigned act = 0;
+    for (int i = 0; i < 4; i++) {
+        ec_dim d = chan[i];
+        t->blocks[d] = t->c[d].b[t->cidx[i]];
+        act |= (unsigned)(t->blocks[d] > 1) << d;
     }
-    /* The optimal policy compares tiles across orders, so in the fixed order
-     * N G K C P Q R S (search.c); a single order in its own. */
-    static const ec_dim canonical[EC_NDIMS] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C,
-                                               EC_DIM_P, EC_DIM_Q, EC_DIM_R, EC_DIM_S};
-    const ec_dim *rank = t->plan.policy == EC_POLICY_OPTIMAL ? canonical : t->plan.order;
-    if (!t->have_best || ec_score_better(&sc, &t->best, rank)) {
-        t->best = sc;
-        t->have_best = 1;
+    for (int d = EC_DIM_P; d <= EC_DIM_S; d++) act |= (unsigned)(t->blocks[d] > 1) << d;
+    const ec_sigset *e = sigs_for(t, act);
+    for (int k = 0; k < e->n; k++) {
+        int i = e->order[k];
+        if (!(t->alive >> i & 1u) || !spend(t)) {
+            if (t->limited) return;
+            continue;
+        }
+        ec_score sc;
+        if (!price(t, h, w, &e->sig[k], &sc)) {
+            t->overflowed = 1;
+            continue;
+        }
+        if (t->have_best && sc.energy > t->best.energy) continue;
+        memcpy(sc.tile, t->plan.tile, sizeof sc.tile);
+        if (!t->have_best || ec_score_better(&sc, &t->best, t->rank) ||
+            (i < t->best_order && !ec_score_better(&t->best, &sc, t->rank))) {
+            t->best = sc;
+            t->best_order = i;
+            t->have_best = 1;
+        }
     }
 }
 
@@ -139,6 +195,7 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     size_t idx[4] = {0, 0, 0, 0}, lo = lc->n, prev_lo = lc->n;
     int walk = 0; /* lo is feasible for a larger tiling: walk down from it */
     for (;;) {
+        if (!spend(t)) return;
         for (int i = 0; i < 4; i++)
             if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
         /* The first feasible candidate of the last dimension (feasibility is
@@ -166,7 +223,9 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
          * and it loses the tie-break to larger tiles. */
         if (lo < lc->n && !(walk && lo == prev_lo)) {
             t->plan.tile[chan[last]] = lc->t[lo];
+            for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? lo : idx[i];
             consider(t, h, w);
+            if (t->limited) return;
         }
         prev_lo = lo;
         int i = 0, first = 1;
@@ -182,9 +241,12 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 }
 
 /* The largest feasible tile of each of N, G, K, C with the other three at
- * their smallest, for the spatial choice set in the plan (see tiling.h). */
-static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, int64_t out[4])
+ * their smallest, for the spatial choice set in the plan: no feasible
+ * tiling has a larger one, so these bound every B_d from below. Sets the
+ * plan's channel tiles and t->cidx to them. */
+static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
+    size_t at[4];
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
         size_t lo = 0, hi = c->n;
@@ -197,7 +259,11 @@ static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, int6
         }
         /* The spatial choice fits with every channel tile smallest, so the
          * smallest candidate at least is feasible. */
-        out[i] = c->t[lo < c->n ? lo : c->n - 1];
+        at[i] = lo < c->n ? lo : c->n - 1;
+    }
+    for (int i = 0; i < 4; i++) {
+        t->cidx[i] = at[i];
+        t->plan.tile[chan[i]] = t->c[chan[i]].t[at[i]];
     }
 }
 
@@ -258,6 +324,8 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
         for (size_t j = 0; j < cr->n; j++) {
             v[k].tp = cp->t[i];
             v[k].tr = cr->t[j];
+            v[k].bp = cp->b[i];
+            v[k].br = cr->b[j];
             /* A footprint sum that overflows rules the pair out; running
              * out of work rules the whole search out (a search that skipped
              * tilings would not be exact). */
@@ -284,25 +352,18 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
 
 void ec_tiler_free(ec_tiler *t)
 {
-    ec_free(t->al, t->chan_max);
-    ec_free(t->al, t->seq);
+    ec_free(t->al, t->sigs);
     ec_free(t->al, t->heap);
     ec_free(t->al, t->hs);
     ec_free(t->al, t->ws);
     ec_free(t->al, t->hp);
     ec_free(t->al, t->wp);
     ec_free(t->al, t->store);
-    t->chan_max = NULL;
-    t->seq = NULL;
+    t->sigs = NULL;
     t->heap = NULL;
     t->hs = t->ws = NULL;
     t->hp = t->wp = NULL;
     t->store = NULL;
-}
-
-void ec_tiler_cache(ec_tiler *t)
-{
-    if (!t->chan_max) t->chan_max = ec_calloc(t->al, t->nh * t->nw + 1, sizeof *t->chan_max);
 }
 
 /* A bound for every order at once: each reuse factor is at least 1 and the
@@ -373,6 +434,7 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     t->memory = memory;
     t->partitioned = ec_memory_partitioned(memory);
     t->budget = FP_BUDGET_TILING;
+    t->work = EC_WORK_BUDGET;
     t->plan = *plan;
     size_t total = 0;
     for (int d = 0; d < EC_NDIMS; d++) {
@@ -384,17 +446,24 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
         }
         total += n;
     }
-    if (!(t->store = ec_calloc(al, total, sizeof *t->store))) goto nomem;
+    if (!(t->store = ec_calloc(al, 2 * total, sizeof *t->store))) goto nomem;
     int64_t *next = t->store;
     for (int d = 0; d < EC_NDIMS; d++) {
-        t->c[d].t = next;
+        ec_cand *c = &t->c[d];
+        c->t = next;
         if (plan->tile[d]) {
             next[0] = plan->tile[d];
-            t->c[d].n = 1;
+            c->n = 1;
         } else {
-            t->c[d].n = balanced(shape->extent[d], next);
+            c->n = balanced(shape->extent[d], next);
         }
-        next += t->c[d].n;
+        c->b = next + c->n;
+        for (size_t i = 0; i < c->n; i++) c->b[i] = ceil_div(shape->extent[d], c->t[i]);
+        next += 2 * c->n;
+    }
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        if (c->n == 1 && c->b[0] == 1) t->fixed_single |= 1u << chan[i];
     }
     ec_axis ah = ec_shape_axis_h(shape), aw = ec_shape_axis_w(shape);
     /* Refuse too many spatial choices before computing any footprint sum. */
@@ -410,7 +479,7 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     if (!st) st = make_pairs(t, &aw, &t->c[EC_DIM_Q], &t->c[EC_DIM_S], &t->wp, &t->ws, &t->nw);
     if (!st && t->nh && t->nw > MAX_CANDIDATES / t->nh) st = EC_E_LIMIT;
     if (!st && !(t->heap = ec_calloc(al, t->nh + 1, sizeof *t->heap))) st = EC_E_NOMEM;
-    if (!st && !(t->seq = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->seq))) st = EC_E_NOMEM;
+    if (!st && !(t->sigs = ec_calloc(al, (size_t)1 << EC_NDIMS, sizeof *t->sigs))) st = EC_E_NOMEM;
     if (st == EC_E_NOMEM) goto nomem;
     for (size_t i = 0; !st && i < t->nh && t->nw; i++) heap_push(t->heap, &t->nheap, merge_entry(t, i, 0));
     if (st) {
@@ -428,74 +497,81 @@ nomem:
     return EC_E_NOMEM;
 }
 
-/* Dimensions with a single tile in every tiling of spatial choice k. */
-static unsigned single_tile(const ec_tiler *t, size_t k)
-{
-    const ec_shape *s = t->shape;
-    const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
-    unsigned m = (h->tp == s->P ? 1u << EC_DIM_P : 0) | (h->tr == s->R ? 1u << EC_DIM_R : 0) |
-                 (w->tp == s->Q ? 1u << EC_DIM_Q : 0) | (w->tr == s->S ? 1u << EC_DIM_S : 0);
-    for (int i = 0; i < 4; i++) {
-        const ec_cand *c = &t->c[chan[i]];
-        if (c->n == 1 && c->t[0] == s->extent[chan[i]]) m |= 1u << chan[i];
-    }
-    return m;
-}
-
 /* Merges on to the next spatial choice that fits with the smallest channel
- * tiles and appends it to seq; 0 when there is none. */
-static int next_feasible(ec_tiler *t)
+ * tiles: its pairs and its order-free bound. 0 when there is none. */
+static int next_feasible(ec_tiler *t, const ec_pair **h, const ec_pair **w, double *bound)
 {
-    while (t->nheap) {
+    while (t->nheap && spend(t)) {
         ec_merge e = heap_pop(t->heap, &t->nheap);
         if (e.j + 1 < t->nw) heap_push(t->heap, &t->nheap, merge_entry(t, e.i, e.j + 1));
-        const ec_pair *h = &t->hp[t->hs[e.i]], *w = &t->wp[t->ws[e.j]];
-        set_spatial(t, h, w);
+        *h = &t->hp[t->hs[e.i]];
+        *w = &t->wp[t->ws[e.j]];
+        set_spatial(t, *h, *w);
         set_chan(t, 1);
-        if (!fits(t, h, w)) continue;
-        t->seq[t->nseq].k = t->hs[e.i] * t->nw + t->ws[e.j];
-        t->seq[t->nseq].bound = order_free_bound(t, e.key);
-        t->nseq++;
+        if (!fits(t, *h, *w)) continue;
+        *bound = order_free_bound(t, e.key);
         return 1;
     }
     return 0;
 }
 
-int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], unsigned needs,
-                    const ec_score *incumbent, ec_score *out)
+int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const unsigned *needs,
+                    const ec_dim rank[EC_NDIMS], ec_score *out, int *which)
 {
-    memcpy(t->plan.order, order, sizeof t->plan.order);
+    t->norders = n;
+    t->orders = orders;
+    t->needs = needs;
+    t->rank = rank;
     t->have_best = 0;
     /* Spatial choices by increasing order-free bound, until it exceeds the
-     * best energy found so far (here or the incumbent); each is then checked
-     * against this order's own bound (each channel tile at the largest any
-     * feasible tiling can have) before it is explored. */
-    for (size_t pos = 0;; pos++) {
-        if (pos == t->nseq && !next_feasible(t)) break;
-        size_t k = t->seq[pos].k;
-        double best = incumbent ? incumbent->energy : INFINITY;
-        if (t->have_best && t->best.energy < best) best = t->best.energy;
-        if (t->seq[pos].bound > best) break;
-        if (needs & single_tile(t, k)) continue;
-        const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
-        set_spatial(t, h, w);
-        int64_t local[4], *cm = t->chan_max ? t->chan_max[k] : local;
-        if (!t->chan_max || !cm[0]) channel_maxima(t, h, w, cm);
-        for (int c = 0; c < 4; c++) t->plan.tile[chan[c]] = cm[c];
-        ec_score lb;
-        if (!evaluate(t, h, w, &lb)) {
-            t->overflowed = 1; /* smaller channel tiles can only count more */
-            continue;
+     * best energy found so far; each order is then checked against its own
+     * bound at this choice (each channel tile at the largest any feasible
+     * tiling can have) and the choice is explored for the orders that
+     * pass. Only tilings of energy above the best are ever skipped, so the
+     * answer is the least of all (energy, DRAM, tiles, order index). */
+    const ec_pair *h, *w;
+    double bound;
+    while (next_feasible(t, &h, &w, &bound)) {
+        if (t->have_best && bound > t->best.energy) break;
+        channel_maxima(t, h, w);
+        if (t->limited || !spend(t)) break;
+        unsigned act = SPATIAL_MASK & cf_active(t->blocks); /* channel bits follow */
+        for (int i = 0; i < 4; i++) {
+            ec_dim d = chan[i];
+            t->blocks[d] = t->c[d].b[t->cidx[i]];
+            act |= (unsigned)(t->blocks[d] > 1) << d;
         }
-        if (lb.energy > best) continue;
-        explore(t, h, w);
+        const ec_sigset *e = sigs_for(t, act);
+        t->alive = 0;
+        for (int i = 0; i < n; i++) {
+            if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
+            ec_score lb;
+            if (!spend(t)) break;
+            if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) {
+                t->overflowed = 1; /* smaller channel tiles can only count more */
+                continue;
+            }
+            if (!t->have_best || lb.energy <= t->best.energy) t->alive |= 1u << i;
+        }
+        if (t->limited) break;
+        if (t->alive) explore(t, h, w);
+        if (t->limited) break;
     }
-    if (t->have_best) *out = t->best;
+    if (t->limited) return 0;
+    if (t->have_best) {
+        *out = t->best;
+        *which = t->best_order;
+    }
     return t->have_best;
 }
 
 ec_status ec_tiler_failure(ec_tiler *t, char *msg)
 {
+    if (t->limited) {
+        ec_msg(msg, "automatic tiling: the search needs more than 2^27 units of work (its "
+                    "budget: tilings checked or priced); set some tiles explicitly");
+        return EC_E_LIMIT;
+    }
     if (t->overflowed) {
         ec_msg(msg, "automatic tiling: every tiling that fits has a count over 64 bits");
         return EC_E_OVERFLOW;
@@ -548,11 +624,14 @@ ec_status ec_plan_resolve(const ec_shape *shape, const ec_memory *memory,
     }
     ec_tiler t;
     ec_score best;
+    int which;
+    static const unsigned no_needs[1] = {0};
     ec_status st = ec_tiler_init(&t, shape, memory, plan, al, msg);
     if (st) return st;
     if (plan->policy == EC_POLICY_OPTIMAL) {
         st = ec_search_optimal(&t, plan, msg);
-    } else if (ec_tiler_search(&t, plan->order, 0, NULL, &best)) {
+    } else if (ec_tiler_search(&t, 1, (const ec_dim(*)[EC_NDIMS])plan->order, no_needs, plan->order,
+                               &best, &which)) {
         memcpy(plan->tile, best.tile, sizeof plan->tile);
     } else {
         st = ec_tiler_failure(&t, msg);
