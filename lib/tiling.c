@@ -149,24 +149,28 @@ static int price(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *
     return 1;
 }
 
-/* The tiling under trial (channel tiles at candidate indices t->cidx),
- * priced under every order still alive. */
-static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w)
+/* The channel tile counts at candidate indices t->cidx, and the mask of
+ * active dimensions with them (the spatial ones set by set_spatial). */
+static unsigned set_chan_blocks(ec_tiler *t)
 {
     unsigned act = 0;
     for (int i = 0; i < 4; i++) {
         ec_dim d = chan[i];
         t->blocks[d] = t->c[d].b[t->cidx[i]];
-        act |= (unsigned)(t->blocks[d] > 1) << d;
     }
-    for (int d = EC_DIM_P; d <= EC_DIM_S; d++) act |= (unsigned)(t->blocks[d] > 1) << d;
-    const ec_sigset *e = sigs_for(t, act);
+    for (int d = 0; d < EC_NDIMS; d++) act |= (unsigned)(t->blocks[d] > 1) << d;
+    return act;
+}
+
+/* The tiling under trial (channel tiles at candidate indices t->cidx),
+ * priced under every order of `alive`. */
+static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive)
+{
+    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
     for (int k = 0; k < e->n; k++) {
         int i = e->order[k];
-        if (!(t->alive >> i & 1u) || !spend(t)) {
-            if (t->limited) return;
-            continue;
-        }
+        if (!(alive >> i & 1u)) continue;
+        if (!spend(t)) return;
         ec_score sc;
         if (!price(t, h, w, &e->sig[k], &sc)) {
             t->overflowed = 1;
@@ -183,60 +187,110 @@ static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     }
 }
 
+/* The orders of `alive` that can still win when the channel dimensions of
+ * `fixed` (a mask over chan[] positions) have the tiles at idx[] and the
+ * others any feasible tiles: each order is priced with the others at
+ * their channel maxima cm[], the least tile counts any feasible tiling has
+ * (counts are non-decreasing in every B_d for a fixed order, and so is
+ * their floating-point price), and dropped if that exceeds the best. */
+static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
+                          unsigned fixed, const size_t idx[4], const size_t cm[4])
+{
+    if (!t->have_best) return alive;
+    for (int i = 0; i < 4; i++) t->cidx[i] = fixed >> i & 1u ? idx[i] : cm[i];
+    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+    for (int i = 0; i < t->norders; i++) {
+        if (!(alive >> i & 1u)) continue;
+        ec_score lb;
+        if (!spend(t)) return 0;
+        if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) continue; /* priced exactly later */
+        if (lb.energy > t->best.energy) alive &= ~(1u << i);
+    }
+    return alive;
+}
+
 /* All tilings of one spatial choice worth evaluating: every combination of
  * three channel tiles with the largest feasible tile of the fourth (the
- * free one with the most candidates, found by bisection). */
-static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
+ * free one with the most candidates, found by bisection), for the orders
+ * of t->alive; cm[] are the channel maxima (candidate indices). The three
+ * are walked as digits, fastest first; when a slower digit moves, the
+ * orders that cannot win anywhere under the new prefix are dropped for
+ * it, and a prefix no order survives is skipped whole. */
+static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_t cm[4])
 {
     int last = 3;
     for (int i = 0; i < 4; i++)
         if (t->c[chan[i]].n > t->c[chan[last]].n) last = i;
     const ec_cand *lc = &t->c[chan[last]];
+    int pos[3], np = 0; /* the digits, fastest first */
+    for (int i = 0; i < 4; i++)
+        if (i != last) pos[np++] = i;
+    /* lvl[j]: the orders alive with digits j..2 fixed (lvl[3] = all). */
+    unsigned lvl[4];
+    lvl[3] = t->alive;
     size_t idx[4] = {0, 0, 0, 0}, lo = lc->n, prev_lo = lc->n;
     int walk = 0; /* lo is feasible for a larger tiling: walk down from it */
+    int moved = 2; /* the slowest digit that moved */
     for (;;) {
         if (!spend(t)) return;
-        for (int i = 0; i < 4; i++)
-            if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
-        /* The first feasible candidate of the last dimension (feasibility is
-         * monotone in its tile; candidates descend). When only the fastest
-         * index moved, the tiling shrank, so the previous answer is still
-         * feasible and the new one is at or before it. */
-        if (walk) {
-            while (lo > 0) {
-                t->plan.tile[chan[last]] = lc->t[lo - 1];
-                if (!fits(t, h, w)) break;
-                lo--;
-            }
-        } else {
-            size_t hi = lc->n;
-            lo = 0;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                t->plan.tile[chan[last]] = lc->t[mid];
-                if (fits(t, h, w)) hi = mid;
-                else lo = mid + 1;
-            }
-        }
-        /* When only the fastest index moved and the last tile could not grow,
-         * this tiling is the previous one with one tile smaller: no better,
-         * and it loses the tie-break to larger tiles. */
-        if (lo < lc->n && !(walk && lo == prev_lo)) {
-            t->plan.tile[chan[last]] = lc->t[lo];
-            for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? lo : idx[i];
-            consider(t, h, w);
+        int skip = 0;
+        for (int j = moved; j >= 1; j--) {
+            unsigned fixed = 0;
+            for (int k = j; k < 3; k++) fixed |= 1u << pos[k];
+            lvl[j] = t->c[chan[pos[j]]].n > 1 || j == 2 ? survivors(t, h, w, lvl[j + 1], fixed, idx, cm)
+                                                     : lvl[j + 1];
             if (t->limited) return;
+            if (!lvl[j]) {
+                /* Nothing under this prefix can win: on to its last tiling,
+                 * whence the digit above moves. */
+                for (int k = 0; k < j; k++) idx[pos[k]] = t->c[chan[pos[k]]].n - 1;
+                skip = 1;
+                break;
+            }
         }
-        prev_lo = lo;
-        int i = 0, first = 1;
-        for (; i < 4; i++) {
-            if (i == last) continue;
-            if (++idx[i] < t->c[chan[i]].n) break;
-            idx[i] = 0;
-            first = 0;
+        if (moved >= 1 && !skip) lvl[0] = lvl[1];
+        if (!skip) {
+            for (int i = 0; i < 4; i++)
+                if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
+            /* The first feasible candidate of the last dimension (feasibility
+             * is monotone in its tile; candidates descend). When only the
+             * fastest index moved, the tiling shrank, so the previous answer
+             * is still feasible and the new one is at or before it. */
+            if (walk) {
+                while (lo > 0) {
+                    t->plan.tile[chan[last]] = lc->t[lo - 1];
+                    if (!fits(t, h, w)) break;
+                    lo--;
+                }
+            } else {
+                size_t hi = lc->n;
+                lo = 0;
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    t->plan.tile[chan[last]] = lc->t[mid];
+                    if (fits(t, h, w)) hi = mid;
+                    else lo = mid + 1;
+                }
+            }
+            /* When only the fastest index moved and the last tile could not
+             * grow, this tiling is the previous one with one tile smaller: no
+             * better, and it loses the tie-break to larger tiles. */
+            if (lo < lc->n && !(walk && lo == prev_lo)) {
+                t->plan.tile[chan[last]] = lc->t[lo];
+                for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? lo : idx[i];
+                consider(t, h, w, lvl[0]);
+                if (t->limited) return;
+            }
+            prev_lo = lo;
         }
-        if (i == 4) return;
-        walk = first && lo < lc->n;
+        int j = 0;
+        for (; j < 3; j++) {
+            if (++idx[pos[j]] < t->c[chan[pos[j]]].n) break;
+            idx[pos[j]] = 0;
+        }
+        if (j == 3) return;
+        moved = j;
+        walk = !skip && j == 0 && lo < lc->n;
     }
 }
 
@@ -244,9 +298,8 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
  * their smallest, for the spatial choice set in the plan: no feasible
  * tiling has a larger one, so these bound every B_d from below. Sets the
  * plan's channel tiles and t->cidx to them. */
-static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w)
+static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, size_t at[4])
 {
-    size_t at[4];
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
         size_t lo = 0, hi = c->n;
@@ -533,15 +586,10 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
     double bound;
     while (next_feasible(t, &h, &w, &bound)) {
         if (t->have_best && bound > t->best.energy) break;
-        channel_maxima(t, h, w);
+        size_t cm[4];
+        channel_maxima(t, h, w, cm);
         if (t->limited || !spend(t)) break;
-        unsigned act = SPATIAL_MASK & cf_active(t->blocks); /* channel bits follow */
-        for (int i = 0; i < 4; i++) {
-            ec_dim d = chan[i];
-            t->blocks[d] = t->c[d].b[t->cidx[i]];
-            act |= (unsigned)(t->blocks[d] > 1) << d;
-        }
-        const ec_sigset *e = sigs_for(t, act);
+        const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
         t->alive = 0;
         for (int i = 0; i < n; i++) {
             if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
@@ -554,7 +602,7 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
             if (!t->have_best || lb.energy <= t->best.energy) t->alive |= 1u << i;
         }
         if (t->limited) break;
-        if (t->alive) explore(t, h, w);
+        if (t->alive) explore(t, h, w, cm);
         if (t->limited) break;
     }
     if (t->limited) return 0;
