@@ -222,23 +222,28 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
     for (int i = 0; i < 4; i++)
         if (t->c[chan[i]].n > t->c[chan[last]].n) last = i;
     const ec_cand *lc = &t->c[chan[last]];
-    int pos[3], np = 0; /* the digits, fastest first */
-    for (int i = 0; i < 4; i++)
-        if (i != last) pos[np++] = i;
-    /* lvl[j]: the orders alive with digits j..2 fixed (lvl[3] = all). */
+    /* The digits, fastest first: the other three with more than one
+     * candidate (a single candidate is fixed in every tiling). */
+    int pos[3], np = 0;
+    unsigned fixed_all = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i != last && t->c[chan[i]].n > 1) pos[np++] = i;
+        else if (i != last) fixed_all |= 1u << i;
+    }
+    /* lvl[j]: the orders alive with digits j..np-1 fixed (lvl[np] = all). */
     unsigned lvl[4];
-    lvl[3] = t->alive;
+    lvl[np] = t->alive;
+    lvl[0] = t->alive;
     size_t idx[4] = {0, 0, 0, 0}, lo = lc->n, prev_lo = lc->n;
     int walk = 0; /* lo is feasible for a larger tiling: walk down from it */
-    int moved = 2; /* the slowest digit that moved */
+    int moved = np - 1; /* the slowest digit that moved */
     for (;;) {
         if (!spend(t)) return;
         int skip = 0;
         for (int j = moved; j >= 1; j--) {
-            unsigned fixed = 0;
-            for (int k = j; k < 3; k++) fixed |= 1u << pos[k];
-            lvl[j] = t->c[chan[pos[j]]].n > 1 || j == 2 ? survivors(t, h, w, lvl[j + 1], fixed, idx, cm)
-                                                     : lvl[j + 1];
+            unsigned fixed = fixed_all;
+            for (int k = j; k < np; k++) fixed |= 1u << pos[k];
+            lvl[j] = survivors(t, h, w, lvl[j + 1], fixed, idx, cm);
             if (t->limited) return;
             if (!lvl[j]) {
                 /* Nothing under this prefix can win: on to its last tiling,
@@ -249,6 +254,7 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
             }
         }
         if (moved >= 1 && !skip) lvl[0] = lvl[1];
+        if (np == 0) lvl[0] = t->alive;
         if (!skip) {
             for (int i = 0; i < 4; i++)
                 if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
@@ -284,11 +290,11 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
             prev_lo = lo;
         }
         int j = 0;
-        for (; j < 3; j++) {
+        for (; j < np; j++) {
             if (++idx[pos[j]] < t->c[chan[pos[j]]].n) break;
             idx[pos[j]] = 0;
         }
-        if (j == 3) return;
+        if (j == np) return;
         moved = j;
         walk = !skip && j == 0 && lo < lc->n;
     }
