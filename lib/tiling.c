@@ -622,8 +622,9 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
 ec_status ec_tiler_failure(ec_tiler *t, char *msg)
 {
     if (t->limited) {
-        ec_msg(msg, "automatic tiling: the search needs more than 2^27 units of work (its "
-                    "budget: tilings checked or priced); set some tiles explicitly");
+        ec_msg(msg, "automatic tiling: the search needs more than its budget of 2^%d units "
+                    "of work (tilings checked or priced); set some tiles explicitly",
+               EC_WORK_BUDGET_LOG2);
         return EC_E_LIMIT;
     }
     if (t->overflowed) {

@@ -58,7 +58,8 @@ typedef struct ec_sigset {
  * capacity check, a tiling priced under one order, or a spatial choice
  * taken from the merge (each O(1), the merge O(log n)). Beyond it the
  * search stops with EC_E_LIMIT (docs/guarantees.md, "Running time"). */
-#define EC_WORK_BUDGET ((int64_t)1 << 27)
+#define EC_WORK_BUDGET_LOG2 30
+#define EC_WORK_BUDGET ((int64_t)1 << EC_WORK_BUDGET_LOG2)
 
 typedef struct ec_tiler {
     const ec_allocator *al;
