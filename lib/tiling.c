@@ -237,8 +237,16 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
     size_t idx[4] = {0, 0, 0, 0}, lo = lc->n, prev_lo = lc->n;
     int walk = 0; /* lo is feasible for a larger tiling: walk down from it */
     int moved = np - 1; /* the slowest digit that moved */
+    /* t->rowlo[k]: the last dimension's candidate index found at fastest
+     * digit k in the previous row (the second digit one candidate larger,
+     * the digits above it equal), valid when prev_row is set. */
+    int prev_row = 0, this_row = 0;
     for (;;) {
         if (!spend(t)) return;
+        if (np >= 2 && moved >= 1) {
+            prev_row = moved == 1 && this_row;
+            this_row = 1;
+        }
         int skip = 0;
         for (int j = moved; j >= 1; j--) {
             unsigned fixed = fixed_all;
@@ -253,6 +261,7 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
                 break;
             }
         }
+        if (skip) this_row = 0;
         if (moved >= 1 && !skip) lvl[0] = lvl[1];
         if (np == 0) lvl[0] = t->alive;
         if (!skip) {
@@ -269,7 +278,9 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
                     lo--;
                 }
             } else {
-                size_t hi = lc->n;
+                /* A smaller tile of the second digit leaves the previous
+                 * row's answer feasible: the new one is at or before it. */
+                size_t hi = prev_row ? t->rowlo[idx[pos[0]]] : lc->n;
                 lo = 0;
                 while (lo < hi) {
                     size_t mid = lo + (hi - lo) / 2;
@@ -278,16 +289,19 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
                     else lo = mid + 1;
                 }
             }
-            /* When only the fastest index moved and the last tile could not
-             * grow, this tiling is the previous one with one tile smaller: no
-             * better, and it loses the tie-break to larger tiles. */
-            if (lo < lc->n && !(walk && lo == prev_lo)) {
+            /* When the last tile could not grow over that of the previous
+             * tiling along the fastest digit, or of the previous row, this
+             * tiling is that one with one tile smaller: no better in any
+             * order, and it loses the tie-break to larger tiles. */
+            int dominated = (walk && lo == prev_lo) || (prev_row && lo == t->rowlo[idx[pos[0]]]);
+            if (lo < lc->n && !dominated) {
                 t->plan.tile[chan[last]] = lc->t[lo];
                 for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? lo : idx[i];
                 consider(t, h, w, lvl[0]);
                 if (t->limited) return;
             }
             prev_lo = lo;
+            if (np >= 2) t->rowlo[idx[pos[0]]] = lo;
         }
         int j = 0;
         for (; j < np; j++) {
@@ -412,6 +426,7 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
 void ec_tiler_free(ec_tiler *t)
 {
     ec_free(t->al, t->sigs);
+    ec_free(t->al, t->rowlo);
     ec_free(t->al, t->heap);
     ec_free(t->al, t->hs);
     ec_free(t->al, t->ws);
@@ -419,6 +434,7 @@ void ec_tiler_free(ec_tiler *t)
     ec_free(t->al, t->wp);
     ec_free(t->al, t->store);
     t->sigs = NULL;
+    t->rowlo = NULL;
     t->heap = NULL;
     t->hs = t->ws = NULL;
     t->hp = t->wp = NULL;
@@ -539,6 +555,10 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     if (!st && t->nh && t->nw > MAX_CANDIDATES / t->nh) st = EC_E_LIMIT;
     if (!st && !(t->heap = ec_calloc(al, t->nh + 1, sizeof *t->heap))) st = EC_E_NOMEM;
     if (!st && !(t->sigs = ec_calloc(al, (size_t)1 << EC_NDIMS, sizeof *t->sigs))) st = EC_E_NOMEM;
+    size_t most = 1;
+    for (int i = 0; i < 4; i++)
+        if (t->c[chan[i]].n > most) most = t->c[chan[i]].n;
+    if (!st && !(t->rowlo = ec_calloc(al, most, sizeof *t->rowlo))) st = EC_E_NOMEM;
     if (st == EC_E_NOMEM) goto nomem;
     for (size_t i = 0; !st && i < t->nh && t->nw; i++) heap_push(t->heap, &t->nheap, merge_entry(t, i, 0));
     if (st) {

@@ -90,6 +90,7 @@ typedef struct ec_tiler {
     unsigned fixed_single; /* channel dimensions with one tile in every tiling */
     ec_sigset *sigs;       /* indexed by the mask of active dimensions; lazily filled */
     unsigned alive;        /* orders not yet ruled out for the spatial choice in hand */
+    size_t *rowlo;         /* explore()'s previous row (a channel dimension's candidates) */
     int64_t blocks[EC_NDIMS];
     /* search state */
     int have_best, overflowed, best_order;
