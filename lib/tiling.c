@@ -189,15 +189,40 @@ static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned a
 
 /* The orders of `alive` that can still win when the channel dimensions of
  * `fixed` (a mask over chan[] positions) have the tiles at idx[] and the
- * others any feasible tiles: each order is priced with the others at
- * their channel maxima cm[], the least tile counts any feasible tiling has
+ * others any feasible tiles. Each other dimension's tile is at most the
+ * largest that fits with the fixed ones as given and the rest at their
+ * smallest (capacity is monotone), which is at most its channel maximum
+ * cm[]; so every tiling under the prefix has tile counts at least those
  * (counts are non-decreasing in every B_d for a fixed order, and so is
- * their floating-point price), and dropped if that exceeds the best. */
+ * their floating-point price), and an order priced above the best there
+ * is dropped. 0 when no tiling under the prefix fits. */
 static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
                           unsigned fixed, const size_t idx[4], const size_t cm[4])
 {
     if (!t->have_best) return alive;
-    for (int i = 0; i < 4; i++) t->cidx[i] = fixed >> i & 1u ? idx[i] : cm[i];
+    size_t at[4];
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        t->plan.tile[chan[i]] = fixed >> i & 1u ? c->t[idx[i]] : c->t[c->n - 1];
+    }
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        if (fixed >> i & 1u) {
+            at[i] = idx[i];
+            continue;
+        }
+        size_t lo = cm[i], hi = c->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            t->plan.tile[chan[i]] = c->t[mid];
+            if (fits(t, h, w)) hi = mid;
+            else lo = mid + 1;
+        }
+        t->plan.tile[chan[i]] = c->t[c->n - 1];
+        if (lo == c->n) return 0;
+        at[i] = lo;
+    }
+    for (int i = 0; i < 4; i++) t->cidx[i] = at[i];
     const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
     for (int i = 0; i < t->norders; i++) {
         if (!(alive >> i & 1u)) continue;
