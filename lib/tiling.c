@@ -46,7 +46,11 @@ static size_t balanced(int64_t E, int64_t *t)
 
 static void set_blocks(ec_plan *p, const ec_shape *s)
 {
-    for (int d = 0; d < EC_NDIMS; d++) p->blocks[d] = ceil_div(s->extent[d], p->tile[d]);
+    /* Whole and unit tiles, the common ones, need no division. */
+    for (int d = 0; d < EC_NDIMS; d++) {
+        int64_t e = s->extent[d], t = p->tile[d];
+        p->blocks[d] = t == e ? 1 : t == 1 ? e : ceil_div(e, t);
+    }
 }
 
 int ec_score_better(const ec_score *a, const ec_score *b, const ec_dim order[EC_NDIMS])
