@@ -90,6 +90,27 @@ static int fits(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     return cap_i <= M && cap_w <= M - cap_i && cap_o <= M - cap_i - cap_w;
 }
 
+/* p[m] = the product of b[i] over the bits i of m (m < 16), as doubles:
+ * surely_above() multiplies a reuse factor out of two of these. */
+static void subset_products(double p[16], const int64_t b[4])
+{
+    p[0] = 1;
+    for (int i = 0; i < 4; i++)
+        for (unsigned m = 0; m < (1u << i); m++) p[m | 1u << i] = p[m] * (double)b[i];
+}
+
+/* Index of the lowest set bit of m != 0. */
+static int low_bit(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(m);
+#else
+    int i = 0;
+    while (!(m >> i & 1u)) i++;
+    return i;
+#endif
+}
+
 static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
     t->plan.tile[EC_DIM_P] = h->tp;
@@ -100,6 +121,9 @@ static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     t->blocks[EC_DIM_R] = h->br;
     t->blocks[EC_DIM_Q] = w->bp;
     t->blocks[EC_DIM_S] = w->br;
+    t->spatial_act = 0;
+    for (int d = EC_DIM_P; d <= EC_DIM_S; d++) t->spatial_act |= (unsigned)(t->blocks[d] > 1) << d;
+    subset_products(t->high, t->blocks + EC_DIM_P);
 }
 
 /* N, G, K, C: the channel-like dimensions whose tiles only scale counts. */
@@ -124,6 +148,7 @@ static const ec_sigset *sigs_for(ec_tiler *t, unsigned act)
     if (e->ready) return e;
     unsigned single = ~act & (SPATIAL_MASK | t->fixed_single);
     e->n = 0;
+    e->reps = 0;
     for (int i = 0; i < t->norders; i++) {
         e->rep[i] = -1;
         if (t->needs[i] & single) continue;
@@ -134,6 +159,7 @@ static const ec_sigset *sigs_for(ec_tiler *t, unsigned act)
         if (k == e->n) {
             e->sig[k] = sg;
             e->order[k] = (unsigned char)i;
+            e->reps |= 1u << i;
             e->n++;
         }
         e->rep[i] = (signed char)k;
@@ -153,16 +179,45 @@ static int price(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *
     return 1;
 }
 
+/* 1 if the tiling under trial surely costs more than `energy` under
+ * signature sg, by a cheap estimate: the same counts and prices in double
+ * arithmetic, as a sum of non-negative terms (about 40 roundings, each of
+ * relative error at most 2^-53), while price() makes about 25 such
+ * roundings on the exact counts. The two are within a factor
+ * (1 + 2^-53)^65 of the real sum, so an estimate above energy * (1 + 2^-40)
+ * means price() would find it above `energy` too: the filter only spares
+ * the exact pricing of tilings that lose. */
+static int surely_above(const ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *sg,
+                        double energy)
+{
+    double r[EC_NTENSORS];
+    for (int x = 0; x < EC_NTENSORS; x++) r[x] = t->low[sg->reuse[x] & 15u] * t->high[sg->reuse[x] >> 4];
+    double fh = (double)(sg->slide == CF_SLIDE_P ? h->sums.slide_p
+                         : sg->slide == CF_SLIDE_R ? h->sums.slide_r : h->sums.sum);
+    double fw = (double)(sg->slide == CF_SLIDE_Q ? w->sums.slide_p
+                         : sg->slide == CF_SLIDE_S ? w->sums.slide_r : w->sums.sum);
+    const double *e = t->memory->energy;
+    double dr_w = r[EC_TENSOR_W] * t->f_size_w;
+    double dr_i = r[EC_TENSOR_I] * t->f_ngc * fh * fw;
+    double dw_o = r[EC_TENSOR_O] * t->f_size_o;
+    double dr_o = (r[EC_TENSOR_O] - 1) * t->f_size_o; /* reuse products are exact below 2^53 */
+    double est = e[EC_ENERGY_DRAM_READ] * (dr_w + dr_i + dr_o) + e[EC_ENERGY_DRAM_WRITE] * dw_o +
+                 e[EC_ENERGY_BUF_WRITE] * (dr_w + dr_i + dr_o) + t->f_fixed;
+    return est > energy * (1 + 0x1p-40);
+}
+
 /* The channel tile counts at candidate indices t->cidx, and the mask of
  * active dimensions with them (the spatial ones set by set_spatial). */
 static unsigned set_chan_blocks(ec_tiler *t)
 {
-    unsigned act = 0;
+    unsigned act = t->spatial_act;
+    int64_t b[4];
     for (int i = 0; i < 4; i++) {
         ec_dim d = chan[i];
-        t->blocks[d] = t->c[d].b[t->cidx[i]];
+        b[i] = t->blocks[d] = t->c[d].b[t->cidx[i]];
+        act |= (unsigned)(b[i] > 1) << d;
     }
-    for (int d = 0; d < EC_NDIMS; d++) act |= (unsigned)(t->blocks[d] > 1) << d;
+    subset_products(t->low, b);
     return act;
 }
 
@@ -171,10 +226,10 @@ static unsigned set_chan_blocks(ec_tiler *t)
 static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive)
 {
     const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
-    for (int k = 0; k < e->n; k++) {
-        int i = e->order[k];
-        if (!(alive >> i & 1u)) continue;
+    for (unsigned m = alive & e->reps; m; m &= m - 1u) {
+        int i = low_bit(m), k = e->rep[i];
         if (!spend(t)) return;
+        if (t->have_best && surely_above(t, h, w, &e->sig[k], t->best.energy)) continue;
         ec_score sc;
         if (!price(t, h, w, &e->sig[k], &sc)) {
             t->overflowed = 1;
@@ -228,11 +283,16 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
     }
     for (int i = 0; i < 4; i++) t->cidx[i] = at[i];
     const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
-    for (int i = 0; i < t->norders; i++) {
-        if (!(alive >> i & 1u)) continue;
+    for (unsigned m = alive; m; m &= m - 1u) {
+        int i = low_bit(m);
         ec_score lb;
         if (!spend(t)) return 0;
-        if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) continue; /* priced exactly later */
+        const cf_sig *sg = &e->sig[(int)e->rep[i]];
+        if (surely_above(t, h, w, sg, t->best.energy)) {
+            alive &= ~(1u << i);
+            continue;
+        }
+        if (!price(t, h, w, sg, &lb)) continue; /* priced exactly later */
         if (lb.energy > t->best.energy) alive &= ~(1u << i);
     }
     return alive;
@@ -540,6 +600,17 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     t->budget = FP_BUDGET_TILING;
     t->work = EC_WORK_BUDGET;
     t->plan = *plan;
+    {
+        /* surely_above()'s constants: the counts that do not depend on the
+         * tiling, priced (non-negative terms only). */
+        const double *e = memory->energy;
+        double macs = (double)shape->macs, size_o = (double)shape->size_O;
+        t->f_size_w = (double)shape->size_W;
+        t->f_size_o = size_o;
+        t->f_ngc = (double)shape->N * (double)shape->G * (double)shape->Cg;
+        t->f_fixed = e[EC_ENERGY_BUF_READ] * (2 * macs + (double)(shape->macs - shape->size_O)) +
+                     e[EC_ENERGY_BUF_WRITE] * macs + e[EC_ENERGY_MAC] * macs;
+    }
     size_t total = 0;
     for (int d = 0; d < EC_NDIMS; d++) {
         size_t n = plan->tile[d] ? 1 : balanced(shape->extent[d], NULL);

@@ -50,6 +50,7 @@ typedef struct ec_score {
 typedef struct ec_sigset {
     int ready, n;
     unsigned char order[EC_MAX_ORDERS];
+    unsigned reps; /* the orders that head an entry, as a bit mask */
     cf_sig sig[EC_MAX_ORDERS];
     signed char rep[EC_MAX_ORDERS];
 } ec_sigset;
@@ -92,6 +93,9 @@ typedef struct ec_tiler {
     unsigned alive;        /* orders not yet ruled out for the spatial choice in hand */
     size_t *rowlo;         /* explore()'s previous row (a channel dimension's candidates) */
     int64_t blocks[EC_NDIMS];
+    unsigned spatial_act;                   /* the spatial dimensions with B_d > 1 */
+    double low[16], high[16];               /* products of B_d over subsets of N G K C, P Q R S */
+    double f_size_w, f_size_o, f_ngc, f_fixed; /* its constants (see ec_tiler_init) */
     /* search state */
     int have_best, overflowed, best_order;
     ec_score best;
