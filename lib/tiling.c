@@ -254,12 +254,13 @@ static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned a
  * cm[]; so every tiling under the prefix has tile counts at least those
  * (counts are non-decreasing in every B_d for a fixed order, and so is
  * their floating-point price), and an order priced above the best there
- * is dropped. 0 when no tiling under the prefix fits. */
+ * is dropped. 0 when no tiling under the prefix fits. at[] gets the
+ * candidate index of those largest tiles (when there is a best to compare
+ * with; otherwise it is left as it is). */
 static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
-                          unsigned fixed, const size_t idx[4], const size_t cm[4])
+                          unsigned fixed, const size_t idx[4], const size_t cm[4], size_t at[4])
 {
     if (!t->have_best) return alive;
-    size_t at[4];
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
         t->plan.tile[chan[i]] = fixed >> i & 1u ? c->t[idx[i]] : c->t[c->n - 1];
@@ -340,8 +341,18 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
         for (int j = moved; j >= 1; j--) {
             unsigned fixed = fixed_all;
             for (int k = j; k < np; k++) fixed |= 1u << pos[k];
-            lvl[j] = survivors(t, h, w, lvl[j + 1], fixed, idx, cm);
+            size_t at[4] = {0, 0, 0, 0};
+            lvl[j] = survivors(t, h, w, lvl[j + 1], fixed, idx, cm, at);
             if (t->limited) return;
+            /* The next digit down starts at the largest tile that fits
+             * under this prefix: larger ones fit with nothing (the previous
+             * row's answers there were "nothing fits" too). */
+            int below = pos[j - 1];
+            if (lvl[j] && at[below] > idx[below]) {
+                if (j == 1 && np >= 2)
+                    for (size_t k = idx[below]; k < at[below]; k++) t->rowlo[k] = lc->n;
+                idx[below] = at[below];
+            }
             if (!lvl[j]) {
                 /* Nothing under this prefix can win: on to its last tiling,
                  * whence the digit above moves. */
