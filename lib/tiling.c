@@ -331,6 +331,8 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
      * digit k in the previous row (the second digit one candidate larger,
      * the digits above it equal), valid when prev_row is set. */
     int prev_row = 0, this_row = 0;
+    /* The largest last tile any tiling of the row can have (an index). */
+    size_t row_last = cm[last];
     for (;;) {
         if (!spend(t)) return;
         if (np >= 2 && moved >= 1) {
@@ -342,8 +344,10 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
             unsigned fixed = fixed_all;
             for (int k = j; k < np; k++) fixed |= 1u << pos[k];
             size_t at[4] = {0, 0, 0, 0};
+            int bounded = t->have_best;
             lvl[j] = survivors(t, h, w, lvl[j + 1], fixed, idx, cm, at);
             if (t->limited) return;
+            if (j == 1) row_last = bounded ? at[last] : cm[last];
             /* The next digit down starts at the largest tile that fits
              * under this prefix: larger ones fit with nothing (the previous
              * row's answers there were "nothing fits" too). */
@@ -364,6 +368,26 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
         if (skip) this_row = 0;
         if (moved >= 1 && !skip) lvl[0] = lvl[1];
         if (np == 0) lvl[0] = t->alive;
+        if (!skip && np >= 1 && t->have_best) {
+            /* The rest of the row: the fastest digit's tile only shrinks
+             * (B grows) and the last tile is at most row_last, so pricing
+             * them so bounds every tiling left in the row from below; the
+             * orders surely above the best there are done with the row. */
+            for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? row_last : idx[i];
+            const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+            for (unsigned m = lvl[0]; m; m &= m - 1u) {
+                int i = low_bit(m);
+                if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy))
+                    lvl[0] &= ~(1u << i);
+            }
+            if (!lvl[0]) {
+                size_t n0 = t->c[chan[pos[0]]].n;
+                if (np >= 2)
+                    for (size_t k = idx[pos[0]]; k < n0; k++) t->rowlo[k] = lc->n;
+                idx[pos[0]] = n0 - 1;
+                skip = 1;
+            }
+        }
         if (!skip) {
             for (int i = 0; i < 4; i++)
                 if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
