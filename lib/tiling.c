@@ -286,15 +286,10 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
     const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
     for (unsigned m = alive; m; m &= m - 1u) {
         int i = low_bit(m);
-        ec_score lb;
         if (!spend(t)) return 0;
-        const cf_sig *sg = &e->sig[(int)e->rep[i]];
-        if (surely_above(t, h, w, sg, t->best.energy)) {
-            alive &= ~(1u << i);
-            continue;
-        }
-        if (!price(t, h, w, sg, &lb)) continue; /* priced exactly later */
-        if (lb.energy > t->best.energy) alive &= ~(1u << i);
+        /* Only the estimate: an order it cannot rule out stays (near a tie
+         * the exact pricing of its tilings decides). */
+        if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) alive &= ~(1u << i);
     }
     return alive;
 }
@@ -756,6 +751,10 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
             if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
             ec_score lb;
             if (!spend(t)) break;
+            if (t->have_best) { /* as in survivors() */
+                if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) t->alive |= 1u << i;
+                continue;
+            }
             if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) {
                 t->overflowed = 1; /* smaller channel tiles can only count more */
                 continue;
