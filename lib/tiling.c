@@ -76,7 +76,7 @@ static int spend(ec_tiler *t)
  * question. Each cap is at most its tensor's size, so no product wraps. */
 static int fits(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
-    t->work--; /* checked by the loops that call it, once per tiling */
+    t->work -= EC_WORK_FIT; /* checked by the loops that call it */
     const int64_t *tl = t->plan.tile;
     int64_t ng = tl[EC_DIM_N] * tl[EC_DIM_G];
     int64_t cap_i = ng * tl[EC_DIM_C] * h->sums.max * w->sums.max;
@@ -172,6 +172,7 @@ static const ec_sigset *sigs_for(ec_tiler *t, unsigned act)
 static int price(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *sg, ec_score *out)
 {
     ec_counts c;
+    t->work -= EC_WORK_PRICE; /* checked by the loops that call it */
     if (cf_counts_sig(t->shape, sg, t->blocks, &h->sums, &w->sums, &c, NULL)) return 0;
     out->energy = ec_energy_total(t->memory, &c);
     out->dram = c.dram_write[EC_TENSOR_O]; /* the sum fits: checked by cf_counts_sig */
@@ -187,9 +188,10 @@ static int price(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *
  * (1 + 2^-53)^65 of the real sum, so an estimate above energy * (1 + 2^-40)
  * means price() would find it above `energy` too: the filter only spares
  * the exact pricing of tilings that lose. */
-static int surely_above(const ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *sg,
+static int surely_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *sg,
                         double energy)
 {
+    t->work -= EC_WORK_ESTIMATE; /* checked by the loops that call it */
     double r[EC_NTENSORS];
     for (int x = 0; x < EC_NTENSORS; x++) r[x] = t->low[sg->reuse[x] & 15u] * t->high[sg->reuse[x] >> 4];
     double fh = (double)(sg->slide == CF_SLIDE_P ? h->sums.slide_p

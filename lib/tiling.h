@@ -55,10 +55,14 @@ typedef struct ec_sigset {
     signed char rep[EC_MAX_ORDERS];
 } ec_sigset;
 
-/* Work allowed for one automatic tiling or optimal search, in units: a
- * capacity check, a tiling priced under one order, or a spatial choice
- * taken from the merge (each O(1), the merge O(log n)). Beyond it the
- * search stops with EC_E_LIMIT (docs/guarantees.md, "Running time"). */
+/* Work allowed for one automatic tiling or optimal search, in units
+ * weighted by their cost: a step of a loop (a tiling or a spatial choice
+ * taken from the merge, O(log n)) or a capacity check 1, an estimate of a
+ * price 2, an exact price 8. Beyond it the search stops with EC_E_LIMIT
+ * (docs/guarantees.md, "Running time"). */
+#define EC_WORK_FIT 1
+#define EC_WORK_ESTIMATE 2
+#define EC_WORK_PRICE 8
 #define EC_WORK_BUDGET_LOG2 30
 #define EC_WORK_BUDGET ((int64_t)1 << EC_WORK_BUDGET_LOG2)
 
