@@ -13,7 +13,10 @@
  *    three smallest) bounds every completion of a spatial choice from
  *    below, so a spatial choice whose bound is worse than the best tiling
  *    found is skipped; so is one whose order-free bound (every reuse factor
- *    1) is. */
+ *    1) is.
+ * docs/search.md section 7 has the rest: one pass for every candidate
+ * order, the same bound taken under prefixes and rows of channel tiles,
+ * the estimate that spares exact pricing, and the work budget. */
 #include "tiling.h"
 #include "checked.h"
 
