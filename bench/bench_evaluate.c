@@ -86,8 +86,8 @@ int main(int argc, char **argv)
     }
     printf("libecnn %s: ec_evaluate over %d ResNet-50 layers x batch 1, 8, 64, M = 65536, "
            "CPU time, %d repetitions\n", ec_version_string(), net.n, reps);
-    bench_report("explicit tiles, per call", explicit_, ne, 1e9, "ns");
-    bench_report("named policies, automatic, per layer", automatic, na, 1e3, "ms");
+    bench_report("ec_evaluate, explicit tiles, per call", explicit_, ne, 1e9, "ns");
+    bench_report("named policies (resnet50, N<=64, 64Ki)", automatic, na, 1e3, "ms");
     printf("(%d explicit inputs: 4 tilings x 6 orders per layer and batch; checksum %g)\n", ne, sink);
     free(net.v);
     free(sample);
