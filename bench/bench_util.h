@@ -1,9 +1,9 @@
-/* Timing, medians and the ResNet-50 workload shared by the benchmarks. */
+/* Timing, medians and the workloads (bench/zoo.h) shared by the benchmarks. */
 #ifndef EC_BENCH_UTIL_H
 #define EC_BENCH_UTIL_H
 
 #include "ecnn.h"
-#include "resnet50.h"
+#include "zoo.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +13,15 @@ static inline double bench_now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* CPU time of this process: the machine is shared, and wall time would
+ * count the other processes' share of it. */
+static inline double bench_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
@@ -35,20 +44,6 @@ static inline void bench_report(const char *what, double *v, int n, double scale
     double med = bench_median(v, n);
     printf("%-34s median %9.3f %s  min %9.3f %s  max %9.3f %s\n", what, med * scale, unit,
            v[0] * scale, unit, v[n - 1] * scale, unit);
-}
-
-static inline void bench_set_layer(ec_layer *l, const bench_layer *b)
-{
-    ec_layer_set(l, EC_LAYER_C, b->C);
-    ec_layer_set(l, EC_LAYER_K, b->K);
-    ec_layer_set(l, EC_LAYER_H, b->H);
-    ec_layer_set(l, EC_LAYER_W, b->H);
-    ec_layer_set(l, EC_LAYER_R, b->R);
-    ec_layer_set(l, EC_LAYER_S, b->R);
-    ec_layer_set(l, EC_LAYER_STRIDE_H, b->stride);
-    ec_layer_set(l, EC_LAYER_STRIDE_W, b->stride);
-    for (int p = EC_LAYER_PAD_TOP; p <= EC_LAYER_PAD_RIGHT; p++)
-        ec_layer_set(l, (ec_layer_param)p, b->pad);
 }
 
 static inline void bench_check(ec_status st, const ec_result *r, const char *what)

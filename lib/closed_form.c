@@ -12,35 +12,46 @@ static ec_status overflow(char *msg, const char *what)
     return EC_E_OVERFLOW;
 }
 
-/* Position in the order of the innermost dimension with B_d > 1 among the
- * dimensions of `mask`; -1 if none. */
-static int innermost(const ec_plan *p, unsigned mask)
+void cf_signature(const ec_dim order[EC_NDIMS], unsigned active, ec_reuse reuse, cf_sig *sig)
 {
-    for (int pos = EC_NDIMS - 1; pos >= 0; pos--) {
-        ec_dim d = p->order[pos];
-        if (p->blocks[d] > 1 && (mask >> d & 1u)) return pos;
-    }
-    return -1;
-}
-
-/* reuse_X = product of B_d over A_X: the dimensions with B_d > 1 above j_X
- * that X does not depend on. Each such loop revisits every tile of X. One
- * pass from the innermost position outwards: once a tensor's innermost
- * relevant active dimension is passed, every irrelevant active one above
- * multiplies its reuse. Returns 1 on overflow. */
-static int reuse_all(const ec_plan *p, int64_t r[EC_NTENSORS])
-{
+    /* reuse_X = product of B_d over A_X: the dimensions with B_d > 1 above
+     * j_X that X does not depend on. Each such loop revisits every tile of
+     * X. One pass from the innermost position outwards: once a tensor's
+     * innermost relevant active dimension is passed, every irrelevant
+     * active one above multiplies its reuse. */
     unsigned passed = 0;
-    r[0] = r[1] = r[2] = 1;
+    int innermost = -1;
+    sig->reuse[0] = sig->reuse[1] = sig->reuse[2] = 0;
     for (int pos = EC_NDIMS - 1; pos >= 0; pos--) {
-        ec_dim d = p->order[pos];
-        if (p->blocks[d] <= 1) continue;
+        ec_dim d = order[pos];
+        if (!(active >> d & 1u)) continue;
+        if (innermost < 0) innermost = (int)d;
         for (int x = 0; x < EC_NTENSORS; x++) {
             if (ec_rel_mask((ec_tensor)x) >> d & 1u) passed |= 1u << x;
-            else if ((passed >> x & 1u) && ck_mul(r[x], p->blocks[d], &r[x])) return 1;
+            else if (passed >> x & 1u) sig->reuse[x] |= (unsigned char)(1u << d);
         }
     }
-    return 0;
+    /* With `slide`, when the innermost loop with B_d > 1 is a spatial one,
+     * each of its sweeps reads its first tile whole and then only the fresh
+     * rows (or columns); otherwise (N, G, C: disjoint tiles; K: the input
+     * tile does not move) whole tiles. */
+    sig->slide = CF_WHOLE;
+    if (reuse == EC_REUSE_SLIDE && innermost >= 0) {
+        switch ((ec_dim)innermost) {
+        case EC_DIM_P: sig->slide = CF_SLIDE_P; break;
+        case EC_DIM_R: sig->slide = CF_SLIDE_R; break;
+        case EC_DIM_Q: sig->slide = CF_SLIDE_Q; break;
+        case EC_DIM_S: sig->slide = CF_SLIDE_S; break;
+        default: break;
+        }
+    }
+}
+
+unsigned cf_active(const int64_t blocks[EC_NDIMS])
+{
+    unsigned m = 0;
+    for (int d = 0; d < EC_NDIMS; d++) m |= (unsigned)(blocks[d] > 1) << d;
+    return m;
 }
 
 void cf_capacity(const ec_plan *p, const fp_sums *h, const fp_sums *w, int64_t cap[EC_NTENSORS])
@@ -52,34 +63,21 @@ void cf_capacity(const ec_plan *p, const fp_sums *h, const fp_sums *w, int64_t c
     cap[EC_TENSOR_O] = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_K] * t[EC_DIM_P] * t[EC_DIM_Q];
 }
 
-/* Row and column factors of DR_I. With `slide`, when the innermost loop
- * with B_d > 1 is a spatial one, each of its sweeps reads its first tile
- * whole and then only the fresh rows (or columns); otherwise whole tiles. */
-static void input_factors(const ec_plan *p, const fp_sums *h, const fp_sums *w, int64_t *fh,
-                          int64_t *fw)
+ec_status cf_counts_sig(const ec_shape *s, const cf_sig *sig, const int64_t blocks[EC_NDIMS],
+                        const fp_sums *h, const fp_sums *w, ec_counts *c, char *msg)
 {
-    *fh = h->sum;
-    *fw = w->sum;
-    int l = innermost(p, 0xFFu);
-    if (p->reuse != EC_REUSE_SLIDE || l < 0) return;
-    switch (p->order[l]) {
-    case EC_DIM_P: *fh = h->slide_p; break;
-    case EC_DIM_R: *fh = h->slide_r; break;
-    case EC_DIM_Q: *fw = w->slide_p; break;
-    case EC_DIM_S: *fw = w->slide_r; break;
-    default: break; /* N, G, C: disjoint tiles; K: the input tile does not move */
-    }
-}
-
-ec_status cf_counts(const ec_shape *s, const ec_plan *p, const fp_sums *h, const fp_sums *w,
-                    ec_counts *c, char *msg)
-{
-    int64_t r[EC_NTENSORS], fh, fw, v;
+    int64_t r[EC_NTENSORS] = {1, 1, 1}, v;
     ec_counts z = {{0}, {0}, {0}, {0}, 0};
     *c = z;
-    if (reuse_all(p, r)) return overflow(msg, "a reuse factor");
+    /* Every factor is at least 2, so a product overflows exactly when some
+     * partial product does, whatever the order of multiplication. */
+    for (int x = 0; x < EC_NTENSORS; x++)
+        for (int d = 0; d < EC_NDIMS; d++)
+            if ((sig->reuse[x] >> d & 1u) && ck_mul(r[x], blocks[d], &r[x]))
+                return overflow(msg, "a reuse factor");
     const int64_t rw = r[EC_TENSOR_W], ri = r[EC_TENSOR_I], ro = r[EC_TENSOR_O];
-    input_factors(p, h, w, &fh, &fw);
+    int64_t fh = sig->slide == CF_SLIDE_P ? h->slide_p : sig->slide == CF_SLIDE_R ? h->slide_r : h->sum;
+    int64_t fw = sig->slide == CF_SLIDE_Q ? w->slide_p : sig->slide == CF_SLIDE_S ? w->slide_r : w->sum;
 
     if (ck_mul(rw, s->size_W, &c->dram_read[EC_TENSOR_W])) return overflow(msg, "DRAM reads of W");
     if (ck_mul(ri, s->N, &v) || ck_mul(v, s->G, &v) || ck_mul(v, s->Cg, &v) ||
@@ -107,6 +105,14 @@ ec_status cf_counts(const ec_shape *s, const ec_plan *p, const fp_sums *h, const
     return EC_OK;
 }
 
+ec_status cf_counts(const ec_shape *s, const ec_plan *p, const fp_sums *h, const fp_sums *w,
+                    ec_counts *c, char *msg)
+{
+    cf_sig sig;
+    cf_signature(p->order, cf_active(p->blocks), p->reuse, &sig);
+    return cf_counts_sig(s, &sig, p->blocks, h, w, c, msg);
+}
+
 ec_status ec_closed_form(const ec_shape *s, const ec_memory *m, const ec_plan *p, ec_counts *c,
                          const ec_allocator *al, char *msg)
 {
@@ -114,14 +120,11 @@ ec_status ec_closed_form(const ec_shape *s, const ec_memory *m, const ec_plan *p
     fp_sums h, w;
     int64_t cap[EC_NTENSORS];
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
-    /* Only the slide factor that input_factors() will pick is needed. */
-    unsigned wh = 0, ww = 0;
-    int l = innermost(p, 0xFFu);
-    if (p->reuse == EC_REUSE_SLIDE && l >= 0) {
-        ec_dim d = p->order[l];
-        wh = d == EC_DIM_P ? FP_SLIDE_P : d == EC_DIM_R ? FP_SLIDE_R : 0;
-        ww = d == EC_DIM_Q ? FP_SLIDE_P : d == EC_DIM_S ? FP_SLIDE_R : 0;
-    }
+    /* Only the slide factor the signature picks is needed. */
+    cf_sig sig;
+    cf_signature(p->order, cf_active(p->blocks), p->reuse, &sig);
+    unsigned wh = sig.slide == CF_SLIDE_P ? FP_SLIDE_P : sig.slide == CF_SLIDE_R ? FP_SLIDE_R : 0;
+    unsigned ww = sig.slide == CF_SLIDE_Q ? FP_SLIDE_P : sig.slide == CF_SLIDE_S ? FP_SLIDE_R : 0;
     int64_t budget = FP_BUDGET_EVALUATE;
     ec_status st = fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], wh, &h, &budget);
     if (!st) st = fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], ww, &w, &budget);
@@ -134,5 +137,5 @@ ec_status ec_closed_form(const ec_shape *s, const ec_memory *m, const ec_plan *p
     cf_capacity(p, &h, &w, cap);
     st = ec_memory_fits(m, cap, msg);
     if (st) return st;
-    return cf_counts(s, p, &h, &w, c, msg);
+    return cf_counts_sig(s, &sig, p->blocks, &h, &w, c, msg);
 }

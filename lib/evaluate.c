@@ -7,6 +7,7 @@
 #include "closed_form.h"
 #include "hier_internal.h"
 
+#include <stddef.h>
 #include <string.h>
 
 typedef ec_status (*counter_fn)(const ec_shape *, const ec_memory *, const ec_plan *,
@@ -47,7 +48,9 @@ static void attach_bound(ec_result *r, const ec_shape *s, const ec_memory *m)
 {
     r->has_bound = 1;
     r->shape = *s;
-    r->memory = *m;
+    /* Not its message buffer: most of the handle, and never read there. */
+    memcpy(&r->memory, m, offsetof(ec_memory, msg));
+    r->memory.msg[0] = '\0';
 }
 
 static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,

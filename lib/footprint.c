@@ -108,12 +108,28 @@ static int64_t footprint(const ec_axis *x, int64_t p0, int64_t np, int64_t r0, i
     /* Offsets v from base with base + v in [0, H). */
     int64_t vlo = max64(-base, 0), vhi = min64(x->H - 1 - base, span);
     if (vhi < vlo) return 0;
-    int64_t g = gcd64(x->stride, x->dilation);
-    int64_t L = ceil_div_s(vlo, g), U = floor_div_s(vhi, g);
+    /* Divisions are most of a footprint's cost: none when a step is 1. */
+    int64_t g = x->stride == 1 || x->dilation == 1 ? 1 : gcd64(x->stride, x->dilation);
+    int64_t L = g == 1 ? vlo : ceil_div_s(vlo, g), U = g == 1 ? vhi : floor_div_s(vhi, g);
     if (U < L) return 0;
-    if (!lo) return sumset(np, x->stride / g, nr, x->dilation / g, L, U, NULL, NULL);
+    /* The sumset {i*a + j*b : i < np, j < nr} (a, b the stride and dilation
+     * over g) is every integer of [0, span/g] when one step is 1 and the
+     * runs it makes touch: a = 1 with np >= b (or one tap), or b = 1 with
+     * nr >= a (or one output); otherwise 1 is missing (a, b > 1) or a gap
+     * between runs is. Stride 1 and dilation 1, the common case, always
+     * are; then the count is that of [L, U] with no class walk. */
+    int64_t a = g == 1 ? x->stride : x->stride / g, b = g == 1 ? x->dilation : x->dilation / g;
+    if ((a == 1 && (np >= b || nr == 1)) || (b == 1 && (nr >= a || np == 1))) {
+        if (lo) {
+            *lo = base + g * L;
+            *hi = base + g * U;
+            return *hi - *lo + 1;
+        }
+        return U - L + 1;
+    }
+    if (!lo) return sumset(np, a, nr, b, L, U, NULL, NULL);
     int64_t umin, umax;
-    if (!sumset(np, x->stride / g, nr, x->dilation / g, L, U, &umin, &umax)) return 0;
+    if (!sumset(np, a, nr, b, L, U, &umin, &umax)) return 0;
     *lo = base + g * umin;
     *hi = base + g * umax;
     return *hi - *lo + 1;

@@ -92,7 +92,7 @@ static ec_status out_extent(int64_t in, int64_t pa, int64_t pb, int64_t k, int64
         return overflow(msg, buf);
     }
     num = span - reach; /* both non-negative: cannot overflow */
-    *out = num < 0 ? 0 : num / stride + 1;
+    *out = num < 0 ? 0 : (stride == 1 ? num : num / stride) + 1;
     return EC_OK;
 }
 
@@ -107,16 +107,17 @@ ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *s, char *msg)
     s->dh = v[EC_LAYER_DILATION_H]; s->dw = v[EC_LAYER_DILATION_W];
     s->pt = v[EC_LAYER_PAD_TOP]; s->pb = v[EC_LAYER_PAD_BOTTOM];
     s->pl = v[EC_LAYER_PAD_LEFT]; s->pr = v[EC_LAYER_PAD_RIGHT];
-    if (s->C % s->G != 0) {
+    if (s->G != 1 && s->C % s->G != 0) {
         ec_msg(msg, "layer: C = %lld is not divisible by G = %lld", (long long)s->C, (long long)s->G);
         return EC_E_GROUPS;
     }
-    if (s->K % s->G != 0) {
+    if (s->G != 1 && s->K % s->G != 0) {
         ec_msg(msg, "layer: K = %lld is not divisible by G = %lld", (long long)s->K, (long long)s->G);
         return EC_E_GROUPS;
     }
-    s->Cg = s->C / s->G;
-    s->Kg = s->K / s->G;
+    /* Without groups, no division: every evaluation starts here. */
+    s->Cg = s->G == 1 ? s->C : s->C / s->G;
+    s->Kg = s->G == 1 ? s->K : s->K / s->G;
     static const char *const names_h[5] = {"H", "pad_top", "pad_bottom", "R", "dilation_h"};
     static const char *const names_w[5] = {"W", "pad_left", "pad_right", "S", "dilation_w"};
     if ((st = out_extent(s->H, s->pt, s->pb, s->R, s->sh, s->dh, &s->P, msg, names_h)))

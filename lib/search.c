@@ -78,25 +78,22 @@ static int candidate_orders(candidate *orders)
 
 ec_status ec_search_optimal(ec_tiler *t, ec_plan *plan, char *msg)
 {
-    candidate orders[32];
-    int n = candidate_orders(orders), found = -1;
-    ec_score best;
-    ec_tiler_cache(t);
+    candidate c[EC_MAX_ORDERS];
+    ec_dim orders[EC_MAX_ORDERS][EC_NDIMS];
+    unsigned needs[EC_MAX_ORDERS];
+    int n = candidate_orders(c), which;
     for (int i = 0; i < n; i++) {
-        ec_score sc;
-        if (!ec_tiler_search(t, orders[i].order, orders[i].needs, found >= 0 ? &best : NULL, &sc))
-            continue;
-        /* Across orders the tiles are compared in the fixed order N G K C
-         * P Q R S; a full tie keeps the earlier order. */
-        static const ec_dim canonical[EC_NDIMS] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C,
-                                                   EC_DIM_P, EC_DIM_Q, EC_DIM_R, EC_DIM_S};
-        if (found < 0 || ec_score_better(&sc, &best, canonical)) {
-            best = sc;
-            found = i;
-        }
+        memcpy(orders[i], c[i].order, sizeof orders[i]);
+        needs[i] = c[i].needs;
     }
-    if (found < 0) return ec_tiler_failure(t, msg);
-    memcpy(plan->order, orders[found].order, sizeof plan->order);
+    /* Across orders the tiles are compared in the fixed order N G K C
+     * P Q R S; a full tie keeps the earlier order. */
+    static const ec_dim canonical[EC_NDIMS] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C,
+                                               EC_DIM_P, EC_DIM_Q, EC_DIM_R, EC_DIM_S};
+    ec_score best;
+    if (!ec_tiler_search(t, n, (const ec_dim(*)[EC_NDIMS])orders, needs, canonical, &best, &which))
+        return ec_tiler_failure(t, msg);
+    memcpy(plan->order, orders[which], sizeof plan->order);
     memcpy(plan->tile, best.tile, sizeof plan->tile);
     return EC_OK;
 }

@@ -13,7 +13,10 @@
  *    three smallest) bounds every completion of a spatial choice from
  *    below, so a spatial choice whose bound is worse than the best tiling
  *    found is skipped; so is one whose order-free bound (every reuse factor
- *    1) is. */
+ *    1) is.
+ * docs/search.md section 7 has the rest: one pass for every candidate
+ * order, the same bound taken under prefixes and rows of channel tiles,
+ * the estimate that spares exact pricing, and the work budget. */
 #include "tiling.h"
 #include "checked.h"
 
@@ -46,7 +49,11 @@ static size_t balanced(int64_t E, int64_t *t)
 
 static void set_blocks(ec_plan *p, const ec_shape *s)
 {
-    for (int d = 0; d < EC_NDIMS; d++) p->blocks[d] = ceil_div(s->extent[d], p->tile[d]);
+    /* Whole and unit tiles, the common ones, need no division. */
+    for (int d = 0; d < EC_NDIMS; d++) {
+        int64_t e = s->extent[d], t = p->tile[d];
+        p->blocks[d] = t == e ? 1 : t == 1 ? e : ceil_div(e, t);
+    }
 }
 
 int ec_score_better(const ec_score *a, const ec_score *b, const ec_dim order[EC_NDIMS])
@@ -60,23 +67,19 @@ int ec_score_better(const ec_score *a, const ec_score *b, const ec_dim order[EC_
     return 0;
 }
 
-/* Score of the working plan's tiles, or 0 if a count overflows. */
-static int evaluate(ec_tiler *t, const ec_pair *h, const ec_pair *w, ec_score *out)
+/* One unit of search work; 0 (and t->limited) once the budget is spent. */
+static int spend(ec_tiler *t)
 {
-    ec_counts c;
-    set_blocks(&t->plan, t->shape);
-    if (cf_counts(t->shape, &t->plan, &h->sums, &w->sums, &c, NULL)) return 0;
-    out->energy = ec_energy_total(t->memory, &c);
-    out->dram = c.dram_write[EC_TENSOR_O]; /* the sum fits: checked by cf_counts */
-    for (int i = 0; i < EC_NTENSORS; i++) out->dram += c.dram_read[i];
-    memcpy(out->tile, t->plan.tile, sizeof out->tile);
-    return 1;
+    if (--t->work >= 0) return 1;
+    t->limited = 1;
+    return 0;
 }
 
 /* cf_capacity() and ec_memory_fits() inlined: the search's innermost
  * question. Each cap is at most its tensor's size, so no product wraps. */
 static int fits(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
+    t->work -= EC_WORK_FIT; /* checked by the loops that call it */
     const int64_t *tl = t->plan.tile;
     int64_t ng = tl[EC_DIM_N] * tl[EC_DIM_G];
     int64_t cap_i = ng * tl[EC_DIM_C] * h->sums.max * w->sums.max;
@@ -90,16 +93,45 @@ static int fits(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     return cap_i <= M && cap_w <= M - cap_i && cap_o <= M - cap_i - cap_w;
 }
 
+/* p[m] = the product of b[i] over the bits i of m (m < 16), as doubles:
+ * surely_above() multiplies a reuse factor out of two of these. */
+static void subset_products(double p[16], const int64_t b[4])
+{
+    p[0] = 1;
+    for (int i = 0; i < 4; i++)
+        for (unsigned m = 0; m < (1u << i); m++) p[m | 1u << i] = p[m] * (double)b[i];
+}
+
+/* Index of the lowest set bit of m != 0. */
+static int low_bit(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(m);
+#else
+    int i = 0;
+    while (!(m >> i & 1u)) i++;
+    return i;
+#endif
+}
+
 static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
     t->plan.tile[EC_DIM_P] = h->tp;
     t->plan.tile[EC_DIM_R] = h->tr;
     t->plan.tile[EC_DIM_Q] = w->tp;
     t->plan.tile[EC_DIM_S] = w->tr;
+    t->blocks[EC_DIM_P] = h->bp;
+    t->blocks[EC_DIM_R] = h->br;
+    t->blocks[EC_DIM_Q] = w->bp;
+    t->blocks[EC_DIM_S] = w->br;
+    t->spatial_act = 0;
+    for (int d = EC_DIM_P; d <= EC_DIM_S; d++) t->spatial_act |= (unsigned)(t->blocks[d] > 1) << d;
+    subset_products(t->high, t->blocks + EC_DIM_P);
 }
 
 /* N, G, K, C: the channel-like dimensions whose tiles only scale counts. */
 static const ec_dim chan[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
+#define SPATIAL_MASK ((1u << EC_DIM_P) | (1u << EC_DIM_Q) | (1u << EC_DIM_R) | (1u << EC_DIM_S))
 
 static void set_chan(ec_tiler *t, int smallest)
 {
@@ -109,81 +141,308 @@ static void set_chan(ec_tiler *t, int smallest)
     }
 }
 
-static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w)
+/* The orders that can win when the dimensions of `act` are active (see
+ * ec_sigset), computed on first use. A dimension is single-tiled in every
+ * tiling of a spatial choice exactly when it is a spatial one with B = 1
+ * there or a channel one with its extent as only candidate. */
+static const ec_sigset *sigs_for(ec_tiler *t, unsigned act)
 {
-    ec_score sc;
-    if (!evaluate(t, h, w, &sc)) {
-        t->overflowed = 1;
-        return;
+    ec_sigset *e = &t->sigs[act];
+    if (e->ready) return e;
+    unsigned single = ~act & (SPATIAL_MASK | t->fixed_single);
+    e->n = 0;
+    e->reps = 0;
+    for (int i = 0; i < t->norders; i++) {
+        e->rep[i] = -1;
+        if (t->needs[i] & single) continue;
+        cf_sig sg;
+        cf_signature(t->orders[i], act, t->plan.reuse, &sg);
+        int k = 0;
+        while (k < e->n && memcmp(&e->sig[k], &sg, sizeof sg)) k++;
+        if (k == e->n) {
+            e->sig[k] = sg;
+            e->order[k] = (unsigned char)i;
+            e->reps |= 1u << i;
+            e->n++;
+        }
+        e->rep[i] = (signed char)k;
     }
-    /* The optimal policy compares tiles across orders, so in the fixed order
-     * N G K C P Q R S (search.c); a single order in its own. */
-    static const ec_dim canonical[EC_NDIMS] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C,
-                                               EC_DIM_P, EC_DIM_Q, EC_DIM_R, EC_DIM_S};
-    const ec_dim *rank = t->plan.policy == EC_POLICY_OPTIMAL ? canonical : t->plan.order;
-    if (!t->have_best || ec_score_better(&sc, &t->best, rank)) {
-        t->best = sc;
-        t->have_best = 1;
+    e->ready = 1;
+    return e;
+}
+
+/* Counts of the tiling under trial for signature sg; 0 if one overflows. */
+static int price(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *sg, ec_score *out)
+{
+    ec_counts c;
+    t->work -= EC_WORK_PRICE; /* checked by the loops that call it */
+    if (cf_counts_sig(t->shape, sg, t->blocks, &h->sums, &w->sums, &c, NULL)) return 0;
+    out->energy = ec_energy_total(t->memory, &c);
+    out->dram = c.dram_write[EC_TENSOR_O]; /* the sum fits: checked by cf_counts_sig */
+    for (int i = 0; i < EC_NTENSORS; i++) out->dram += c.dram_read[i];
+    return 1;
+}
+
+/* 1 if the tiling under trial surely costs more than `energy` under
+ * signature sg, by a cheap estimate: the same counts and prices in double
+ * arithmetic, as a sum of non-negative terms (about 40 roundings, each of
+ * relative error at most 2^-53), while price() makes about 25 such
+ * roundings on the exact counts. The two are within a factor
+ * (1 + 2^-53)^65 of the real sum, so an estimate above energy * (1 + 2^-40)
+ * means price() would find it above `energy` too: the filter only spares
+ * the exact pricing of tilings that lose. */
+static int surely_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, const cf_sig *sg,
+                        double energy)
+{
+    t->work -= EC_WORK_ESTIMATE; /* checked by the loops that call it */
+    double r[EC_NTENSORS];
+    for (int x = 0; x < EC_NTENSORS; x++) r[x] = t->low[sg->reuse[x] & 15u] * t->high[sg->reuse[x] >> 4];
+    double fh = (double)(sg->slide == CF_SLIDE_P ? h->sums.slide_p
+                         : sg->slide == CF_SLIDE_R ? h->sums.slide_r : h->sums.sum);
+    double fw = (double)(sg->slide == CF_SLIDE_Q ? w->sums.slide_p
+                         : sg->slide == CF_SLIDE_S ? w->sums.slide_r : w->sums.sum);
+    const double *e = t->memory->energy;
+    double dr_w = r[EC_TENSOR_W] * t->f_size_w;
+    double dr_i = r[EC_TENSOR_I] * t->f_ngc * fh * fw;
+    double dw_o = r[EC_TENSOR_O] * t->f_size_o;
+    double dr_o = (r[EC_TENSOR_O] - 1) * t->f_size_o; /* reuse products are exact below 2^53 */
+    double est = e[EC_ENERGY_DRAM_READ] * (dr_w + dr_i + dr_o) + e[EC_ENERGY_DRAM_WRITE] * dw_o +
+                 e[EC_ENERGY_BUF_WRITE] * (dr_w + dr_i + dr_o) + t->f_fixed;
+    return est > energy * (1 + 0x1p-40);
+}
+
+/* The channel tile counts at candidate indices t->cidx, and the mask of
+ * active dimensions with them (the spatial ones set by set_spatial). */
+static unsigned set_chan_blocks(ec_tiler *t)
+{
+    unsigned act = t->spatial_act;
+    int64_t b[4];
+    for (int i = 0; i < 4; i++) {
+        ec_dim d = chan[i];
+        b[i] = t->blocks[d] = t->c[d].b[t->cidx[i]];
+        act |= (unsigned)(b[i] > 1) << d;
     }
+    subset_products(t->low, b);
+    return act;
+}
+
+/* The tiling under trial (channel tiles at candidate indices t->cidx),
+ * priced under every order of `alive`. */
+static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive)
+{
+    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+    for (unsigned m = alive & e->reps; m; m &= m - 1u) {
+        int i = low_bit(m), k = e->rep[i];
+        if (!spend(t)) return;
+        if (t->have_best && surely_above(t, h, w, &e->sig[k], t->best.energy)) continue;
+        ec_score sc;
+        if (!price(t, h, w, &e->sig[k], &sc)) {
+            t->overflowed = 1;
+            continue;
+        }
+        if (t->have_best && sc.energy > t->best.energy) continue;
+        memcpy(sc.tile, t->plan.tile, sizeof sc.tile);
+        if (!t->have_best || ec_score_better(&sc, &t->best, t->rank) ||
+            (i < t->best_order && !ec_score_better(&t->best, &sc, t->rank))) {
+            t->best = sc;
+            t->best_order = i;
+            t->have_best = 1;
+        }
+    }
+}
+
+/* The orders of `alive` that can still win when the channel dimensions of
+ * `fixed` (a mask over chan[] positions) have the tiles at idx[] and the
+ * others any feasible tiles. Each other dimension's tile is at most the
+ * largest that fits with the fixed ones as given and the rest at their
+ * smallest (capacity is monotone), which is at most its channel maximum
+ * cm[]; so every tiling under the prefix has tile counts at least those
+ * (counts are non-decreasing in every B_d for a fixed order, and so is
+ * their floating-point price), and an order priced above the best there
+ * is dropped. 0 when no tiling under the prefix fits. at[] gets the
+ * candidate index of those largest tiles (when there is a best to compare
+ * with; otherwise it is left as it is). */
+static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
+                          unsigned fixed, const size_t idx[4], const size_t cm[4], size_t at[4])
+{
+    if (!t->have_best) return alive;
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        t->plan.tile[chan[i]] = fixed >> i & 1u ? c->t[idx[i]] : c->t[c->n - 1];
+    }
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        if (fixed >> i & 1u) {
+            at[i] = idx[i];
+            continue;
+        }
+        size_t lo = cm[i], hi = c->n;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            t->plan.tile[chan[i]] = c->t[mid];
+            if (fits(t, h, w)) hi = mid;
+            else lo = mid + 1;
+        }
+        t->plan.tile[chan[i]] = c->t[c->n - 1];
+        if (lo == c->n) return 0;
+        at[i] = lo;
+    }
+    for (int i = 0; i < 4; i++) t->cidx[i] = at[i];
+    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+    for (unsigned m = alive; m; m &= m - 1u) {
+        int i = low_bit(m);
+        if (!spend(t)) return 0;
+        /* Only the estimate: an order it cannot rule out stays (near a tie
+         * the exact pricing of its tilings decides). */
+        if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) alive &= ~(1u << i);
+    }
+    return alive;
 }
 
 /* All tilings of one spatial choice worth evaluating: every combination of
  * three channel tiles with the largest feasible tile of the fourth (the
- * free one with the most candidates, found by bisection). */
-static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w)
+ * free one with the most candidates, found by bisection), for the orders
+ * of t->alive; cm[] are the channel maxima (candidate indices). The three
+ * are walked as digits, fastest first; when a slower digit moves, the
+ * orders that cannot win anywhere under the new prefix are dropped for
+ * it, and a prefix no order survives is skipped whole. */
+static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_t cm[4])
 {
     int last = 3;
     for (int i = 0; i < 4; i++)
         if (t->c[chan[i]].n > t->c[chan[last]].n) last = i;
     const ec_cand *lc = &t->c[chan[last]];
+    /* The digits, fastest first: the other three with more than one
+     * candidate (a single candidate is fixed in every tiling). */
+    int pos[3], np = 0;
+    unsigned fixed_all = 0;
+    for (int i = 0; i < 4; i++) {
+        if (i != last && t->c[chan[i]].n > 1) pos[np++] = i;
+        else if (i != last) fixed_all |= 1u << i;
+    }
+    /* lvl[j]: the orders alive with digits j..np-1 fixed (lvl[np] = all). */
+    unsigned lvl[4];
+    lvl[np] = t->alive;
+    lvl[0] = t->alive;
     size_t idx[4] = {0, 0, 0, 0}, lo = lc->n, prev_lo = lc->n;
     int walk = 0; /* lo is feasible for a larger tiling: walk down from it */
+    int moved = np - 1; /* the slowest digit that moved */
+    /* t->rowlo[k]: the last dimension's candidate index found at fastest
+     * digit k in the previous row (the second digit one candidate larger,
+     * the digits above it equal), valid when prev_row is set. */
+    int prev_row = 0, this_row = 0;
+    /* The largest last tile any tiling of the row can have (an index). */
+    size_t row_last = cm[last];
     for (;;) {
-        for (int i = 0; i < 4; i++)
-            if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
-        /* The first feasible candidate of the last dimension (feasibility is
-         * monotone in its tile; candidates descend). When only the fastest
-         * index moved, the tiling shrank, so the previous answer is still
-         * feasible and the new one is at or before it. */
-        if (walk) {
-            while (lo > 0) {
-                t->plan.tile[chan[last]] = lc->t[lo - 1];
-                if (!fits(t, h, w)) break;
-                lo--;
+        if (!spend(t)) return;
+        if (np >= 2 && moved >= 1) {
+            prev_row = moved == 1 && this_row;
+            this_row = 1;
+        }
+        int skip = 0;
+        for (int j = moved; j >= 1; j--) {
+            unsigned fixed = fixed_all;
+            for (int k = j; k < np; k++) fixed |= 1u << pos[k];
+            size_t at[4] = {0, 0, 0, 0};
+            int bounded = t->have_best;
+            lvl[j] = survivors(t, h, w, lvl[j + 1], fixed, idx, cm, at);
+            if (t->limited) return;
+            if (j == 1) row_last = bounded ? at[last] : cm[last];
+            /* The next digit down starts at the largest tile that fits
+             * under this prefix: larger ones fit with nothing (the previous
+             * row's answers there were "nothing fits" too). */
+            int below = pos[j - 1];
+            if (lvl[j] && at[below] > idx[below]) {
+                if (j == 1 && np >= 2)
+                    for (size_t k = idx[below]; k < at[below]; k++) t->rowlo[k] = lc->n;
+                idx[below] = at[below];
             }
-        } else {
-            size_t hi = lc->n;
-            lo = 0;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                t->plan.tile[chan[last]] = lc->t[mid];
-                if (fits(t, h, w)) hi = mid;
-                else lo = mid + 1;
+            if (!lvl[j]) {
+                /* Nothing under this prefix can win: on to its last tiling,
+                 * whence the digit above moves. */
+                for (int k = 0; k < j; k++) idx[pos[k]] = t->c[chan[pos[k]]].n - 1;
+                skip = 1;
+                break;
             }
         }
-        /* When only the fastest index moved and the last tile could not grow,
-         * this tiling is the previous one with one tile smaller: no better,
-         * and it loses the tie-break to larger tiles. */
-        if (lo < lc->n && !(walk && lo == prev_lo)) {
-            t->plan.tile[chan[last]] = lc->t[lo];
-            consider(t, h, w);
+        if (skip) this_row = 0;
+        if (moved >= 1 && !skip) lvl[0] = lvl[1];
+        if (np == 0) lvl[0] = t->alive;
+        if (!skip && np >= 1 && t->have_best) {
+            /* The rest of the row: the fastest digit's tile only shrinks
+             * (B grows) and the last tile is at most row_last, so pricing
+             * them so bounds every tiling left in the row from below; the
+             * orders surely above the best there are done with the row. */
+            for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? row_last : idx[i];
+            const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+            for (unsigned m = lvl[0]; m; m &= m - 1u) {
+                int i = low_bit(m);
+                if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy))
+                    lvl[0] &= ~(1u << i);
+            }
+            if (!lvl[0]) {
+                size_t n0 = t->c[chan[pos[0]]].n;
+                if (np >= 2)
+                    for (size_t k = idx[pos[0]]; k < n0; k++) t->rowlo[k] = lc->n;
+                idx[pos[0]] = n0 - 1;
+                skip = 1;
+            }
         }
-        prev_lo = lo;
-        int i = 0, first = 1;
-        for (; i < 4; i++) {
-            if (i == last) continue;
-            if (++idx[i] < t->c[chan[i]].n) break;
-            idx[i] = 0;
-            first = 0;
+        if (!skip) {
+            for (int i = 0; i < 4; i++)
+                if (i != last) t->plan.tile[chan[i]] = t->c[chan[i]].t[idx[i]];
+            /* The first feasible candidate of the last dimension (feasibility
+             * is monotone in its tile; candidates descend). When only the
+             * fastest index moved, the tiling shrank, so the previous answer
+             * is still feasible and the new one is at or before it. */
+            if (walk) {
+                while (lo > 0) {
+                    t->plan.tile[chan[last]] = lc->t[lo - 1];
+                    if (!fits(t, h, w)) break;
+                    lo--;
+                }
+            } else {
+                /* A smaller tile of the second digit leaves the previous
+                 * row's answer feasible: the new one is at or before it. */
+                size_t hi = prev_row ? t->rowlo[idx[pos[0]]] : lc->n;
+                lo = 0;
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    t->plan.tile[chan[last]] = lc->t[mid];
+                    if (fits(t, h, w)) hi = mid;
+                    else lo = mid + 1;
+                }
+            }
+            /* When the last tile could not grow over that of the previous
+             * tiling along the fastest digit, or of the previous row, this
+             * tiling is that one with one tile smaller: no better in any
+             * order, and it loses the tie-break to larger tiles. */
+            int dominated = (walk && lo == prev_lo) || (prev_row && lo == t->rowlo[idx[pos[0]]]);
+            if (lo < lc->n && !dominated) {
+                t->plan.tile[chan[last]] = lc->t[lo];
+                for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? lo : idx[i];
+                consider(t, h, w, lvl[0]);
+                if (t->limited) return;
+            }
+            prev_lo = lo;
+            if (np >= 2) t->rowlo[idx[pos[0]]] = lo;
         }
-        if (i == 4) return;
-        walk = first && lo < lc->n;
+        int j = 0;
+        for (; j < np; j++) {
+            if (++idx[pos[j]] < t->c[chan[pos[j]]].n) break;
+            idx[pos[j]] = 0;
+        }
+        if (j == np) return;
+        moved = j;
+        walk = !skip && j == 0 && lo < lc->n;
     }
 }
 
 /* The largest feasible tile of each of N, G, K, C with the other three at
- * their smallest, for the spatial choice set in the plan (see tiling.h). */
-static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, int64_t out[4])
+ * their smallest, for the spatial choice set in the plan: no feasible
+ * tiling has a larger one, so these bound every B_d from below. Sets the
+ * plan's channel tiles and t->cidx to them. */
+static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, size_t at[4])
 {
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
@@ -197,7 +456,11 @@ static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, int6
         }
         /* The spatial choice fits with every channel tile smallest, so the
          * smallest candidate at least is feasible. */
-        out[i] = c->t[lo < c->n ? lo : c->n - 1];
+        at[i] = lo < c->n ? lo : c->n - 1;
+    }
+    for (int i = 0; i < 4; i++) {
+        t->cidx[i] = at[i];
+        t->plan.tile[chan[i]] = t->c[chan[i]].t[at[i]];
     }
 }
 
@@ -258,6 +521,8 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
         for (size_t j = 0; j < cr->n; j++) {
             v[k].tp = cp->t[i];
             v[k].tr = cr->t[j];
+            v[k].bp = cp->b[i];
+            v[k].br = cr->b[j];
             /* A footprint sum that overflows rules the pair out; running
              * out of work rules the whole search out (a search that skipped
              * tilings would not be exact). */
@@ -284,25 +549,20 @@ static ec_status make_pairs(ec_tiler *t, const ec_axis *a, const ec_cand *cp, co
 
 void ec_tiler_free(ec_tiler *t)
 {
-    ec_free(t->al, t->chan_max);
-    ec_free(t->al, t->seq);
+    ec_free(t->al, t->sigs);
+    ec_free(t->al, t->rowlo);
     ec_free(t->al, t->heap);
     ec_free(t->al, t->hs);
     ec_free(t->al, t->ws);
     ec_free(t->al, t->hp);
     ec_free(t->al, t->wp);
     ec_free(t->al, t->store);
-    t->chan_max = NULL;
-    t->seq = NULL;
+    t->sigs = NULL;
+    t->rowlo = NULL;
     t->heap = NULL;
     t->hs = t->ws = NULL;
     t->hp = t->wp = NULL;
     t->store = NULL;
-}
-
-void ec_tiler_cache(ec_tiler *t)
-{
-    if (!t->chan_max) t->chan_max = ec_calloc(t->al, t->nh * t->nw + 1, sizeof *t->chan_max);
 }
 
 /* A bound for every order at once: each reuse factor is at least 1 and the
@@ -373,7 +633,19 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     t->memory = memory;
     t->partitioned = ec_memory_partitioned(memory);
     t->budget = FP_BUDGET_TILING;
+    t->work = EC_WORK_BUDGET;
     t->plan = *plan;
+    {
+        /* surely_above()'s constants: the counts that do not depend on the
+         * tiling, priced (non-negative terms only). */
+        const double *e = memory->energy;
+        double macs = (double)shape->macs, size_o = (double)shape->size_O;
+        t->f_size_w = (double)shape->size_W;
+        t->f_size_o = size_o;
+        t->f_ngc = (double)shape->N * (double)shape->G * (double)shape->Cg;
+        t->f_fixed = e[EC_ENERGY_BUF_READ] * (2 * macs + (double)(shape->macs - shape->size_O)) +
+                     e[EC_ENERGY_BUF_WRITE] * macs + e[EC_ENERGY_MAC] * macs;
+    }
     size_t total = 0;
     for (int d = 0; d < EC_NDIMS; d++) {
         size_t n = plan->tile[d] ? 1 : balanced(shape->extent[d], NULL);
@@ -384,17 +656,24 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
         }
         total += n;
     }
-    if (!(t->store = ec_calloc(al, total, sizeof *t->store))) goto nomem;
+    if (!(t->store = ec_calloc(al, 2 * total, sizeof *t->store))) goto nomem;
     int64_t *next = t->store;
     for (int d = 0; d < EC_NDIMS; d++) {
-        t->c[d].t = next;
+        ec_cand *c = &t->c[d];
+        c->t = next;
         if (plan->tile[d]) {
             next[0] = plan->tile[d];
-            t->c[d].n = 1;
+            c->n = 1;
         } else {
-            t->c[d].n = balanced(shape->extent[d], next);
+            c->n = balanced(shape->extent[d], next);
         }
-        next += t->c[d].n;
+        c->b = next + c->n;
+        for (size_t i = 0; i < c->n; i++) c->b[i] = ceil_div(shape->extent[d], c->t[i]);
+        next += 2 * c->n;
+    }
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan[i]];
+        if (c->n == 1 && c->b[0] == 1) t->fixed_single |= 1u << chan[i];
     }
     ec_axis ah = ec_shape_axis_h(shape), aw = ec_shape_axis_w(shape);
     /* Refuse too many spatial choices before computing any footprint sum. */
@@ -410,7 +689,11 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     if (!st) st = make_pairs(t, &aw, &t->c[EC_DIM_Q], &t->c[EC_DIM_S], &t->wp, &t->ws, &t->nw);
     if (!st && t->nh && t->nw > MAX_CANDIDATES / t->nh) st = EC_E_LIMIT;
     if (!st && !(t->heap = ec_calloc(al, t->nh + 1, sizeof *t->heap))) st = EC_E_NOMEM;
-    if (!st && !(t->seq = ec_calloc(al, t->nh * t->nw + 1, sizeof *t->seq))) st = EC_E_NOMEM;
+    if (!st && !(t->sigs = ec_calloc(al, (size_t)1 << EC_NDIMS, sizeof *t->sigs))) st = EC_E_NOMEM;
+    size_t most = 1;
+    for (int i = 0; i < 4; i++)
+        if (t->c[chan[i]].n > most) most = t->c[chan[i]].n;
+    if (!st && !(t->rowlo = ec_calloc(al, most, sizeof *t->rowlo))) st = EC_E_NOMEM;
     if (st == EC_E_NOMEM) goto nomem;
     for (size_t i = 0; !st && i < t->nh && t->nw; i++) heap_push(t->heap, &t->nheap, merge_entry(t, i, 0));
     if (st) {
@@ -428,74 +711,81 @@ nomem:
     return EC_E_NOMEM;
 }
 
-/* Dimensions with a single tile in every tiling of spatial choice k. */
-static unsigned single_tile(const ec_tiler *t, size_t k)
-{
-    const ec_shape *s = t->shape;
-    const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
-    unsigned m = (h->tp == s->P ? 1u << EC_DIM_P : 0) | (h->tr == s->R ? 1u << EC_DIM_R : 0) |
-                 (w->tp == s->Q ? 1u << EC_DIM_Q : 0) | (w->tr == s->S ? 1u << EC_DIM_S : 0);
-    for (int i = 0; i < 4; i++) {
-        const ec_cand *c = &t->c[chan[i]];
-        if (c->n == 1 && c->t[0] == s->extent[chan[i]]) m |= 1u << chan[i];
-    }
-    return m;
-}
-
 /* Merges on to the next spatial choice that fits with the smallest channel
- * tiles and appends it to seq; 0 when there is none. */
-static int next_feasible(ec_tiler *t)
+ * tiles: its pairs and its order-free bound. 0 when there is none. */
+static int next_feasible(ec_tiler *t, const ec_pair **h, const ec_pair **w, double *bound)
 {
-    while (t->nheap) {
+    while (t->nheap && spend(t)) {
         ec_merge e = heap_pop(t->heap, &t->nheap);
         if (e.j + 1 < t->nw) heap_push(t->heap, &t->nheap, merge_entry(t, e.i, e.j + 1));
-        const ec_pair *h = &t->hp[t->hs[e.i]], *w = &t->wp[t->ws[e.j]];
-        set_spatial(t, h, w);
+        *h = &t->hp[t->hs[e.i]];
+        *w = &t->wp[t->ws[e.j]];
+        set_spatial(t, *h, *w);
         set_chan(t, 1);
-        if (!fits(t, h, w)) continue;
-        t->seq[t->nseq].k = t->hs[e.i] * t->nw + t->ws[e.j];
-        t->seq[t->nseq].bound = order_free_bound(t, e.key);
-        t->nseq++;
+        if (!fits(t, *h, *w)) continue;
+        *bound = order_free_bound(t, e.key);
         return 1;
     }
     return 0;
 }
 
-int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], unsigned needs,
-                    const ec_score *incumbent, ec_score *out)
+int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const unsigned *needs,
+                    const ec_dim rank[EC_NDIMS], ec_score *out, int *which)
 {
-    memcpy(t->plan.order, order, sizeof t->plan.order);
+    t->norders = n;
+    t->orders = orders;
+    t->needs = needs;
+    t->rank = rank;
     t->have_best = 0;
     /* Spatial choices by increasing order-free bound, until it exceeds the
-     * best energy found so far (here or the incumbent); each is then checked
-     * against this order's own bound (each channel tile at the largest any
-     * feasible tiling can have) before it is explored. */
-    for (size_t pos = 0;; pos++) {
-        if (pos == t->nseq && !next_feasible(t)) break;
-        size_t k = t->seq[pos].k;
-        double best = incumbent ? incumbent->energy : INFINITY;
-        if (t->have_best && t->best.energy < best) best = t->best.energy;
-        if (t->seq[pos].bound > best) break;
-        if (needs & single_tile(t, k)) continue;
-        const ec_pair *h = &t->hp[k / t->nw], *w = &t->wp[k % t->nw];
-        set_spatial(t, h, w);
-        int64_t local[4], *cm = t->chan_max ? t->chan_max[k] : local;
-        if (!t->chan_max || !cm[0]) channel_maxima(t, h, w, cm);
-        for (int c = 0; c < 4; c++) t->plan.tile[chan[c]] = cm[c];
-        ec_score lb;
-        if (!evaluate(t, h, w, &lb)) {
-            t->overflowed = 1; /* smaller channel tiles can only count more */
-            continue;
+     * best energy found so far; each order is then checked against its own
+     * bound at this choice (each channel tile at the largest any feasible
+     * tiling can have) and the choice is explored for the orders that
+     * pass. Only tilings of energy above the best are ever skipped, so the
+     * answer is the least of all (energy, DRAM, tiles, order index). */
+    const ec_pair *h, *w;
+    double bound;
+    while (next_feasible(t, &h, &w, &bound)) {
+        if (t->have_best && bound > t->best.energy) break;
+        size_t cm[4];
+        channel_maxima(t, h, w, cm);
+        if (t->limited || !spend(t)) break;
+        const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+        t->alive = 0;
+        for (int i = 0; i < n; i++) {
+            if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
+            ec_score lb;
+            if (!spend(t)) break;
+            if (t->have_best) { /* as in survivors() */
+                if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) t->alive |= 1u << i;
+                continue;
+            }
+            if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) {
+                t->overflowed = 1; /* smaller channel tiles can only count more */
+                continue;
+            }
+            if (!t->have_best || lb.energy <= t->best.energy) t->alive |= 1u << i;
         }
-        if (lb.energy > best) continue;
-        explore(t, h, w);
+        if (t->limited) break;
+        if (t->alive) explore(t, h, w, cm);
+        if (t->limited) break;
     }
-    if (t->have_best) *out = t->best;
+    if (t->limited) return 0;
+    if (t->have_best) {
+        *out = t->best;
+        *which = t->best_order;
+    }
     return t->have_best;
 }
 
 ec_status ec_tiler_failure(ec_tiler *t, char *msg)
 {
+    if (t->limited) {
+        ec_msg(msg, "automatic tiling: the search needs more than its budget of 2^%d units "
+                    "of work (tilings checked or priced); set some tiles explicitly",
+               EC_WORK_BUDGET_LOG2);
+        return EC_E_LIMIT;
+    }
     if (t->overflowed) {
         ec_msg(msg, "automatic tiling: every tiling that fits has a count over 64 bits");
         return EC_E_OVERFLOW;
@@ -548,11 +838,14 @@ ec_status ec_plan_resolve(const ec_shape *shape, const ec_memory *memory,
     }
     ec_tiler t;
     ec_score best;
+    int which;
+    static const unsigned no_needs[1] = {0};
     ec_status st = ec_tiler_init(&t, shape, memory, plan, al, msg);
     if (st) return st;
     if (plan->policy == EC_POLICY_OPTIMAL) {
         st = ec_search_optimal(&t, plan, msg);
-    } else if (ec_tiler_search(&t, plan->order, 0, NULL, &best)) {
+    } else if (ec_tiler_search(&t, 1, (const ec_dim(*)[EC_NDIMS])plan->order, no_needs, plan->order,
+                               &best, &which)) {
         memcpy(plan->tile, best.tile, sizeof plan->tile);
     } else {
         st = ec_tiler_failure(&t, msg);

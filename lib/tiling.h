@@ -1,8 +1,9 @@
 /* Section 6's tile search, as a reusable context: the balanced tiles of
- * every dimension and the per-axis footprint sums of every spatial choice
- * depend on the layer, the memory and the input options but not on the loop
- * order, so the optimal-order search (search.c) builds them once and
- * searches each candidate order with them. */
+ * every dimension, the per-axis footprint sums of every spatial choice and
+ * the set of tilings worth evaluating depend on the layer, the memory and
+ * the input options but not on the loop order, so the optimal-order search
+ * (search.c) enumerates them once and prices each under every candidate
+ * order. */
 #ifndef EC_TILING_H
 #define EC_TILING_H
 
@@ -12,11 +13,13 @@
 
 typedef struct ec_cand {
     int64_t *t; /* balanced tiles, descending; one value for an explicit tile */
+    int64_t *b; /* their tile counts B = ceil(extent / t), ascending */
     size_t n;
 } ec_cand;
 
 typedef struct ec_pair {
     int64_t tp, tr; /* (t_P, t_R) or (t_Q, t_S) */
+    int64_t bp, br; /* their tile counts */
     fp_sums sums;
     int64_t least; /* the smallest input factor any order can give: min of sums */
 } ec_pair;
@@ -36,14 +39,44 @@ typedef struct ec_score {
     int64_t tile[EC_NDIMS];
 } ec_score;
 
+/* At most this many candidate orders are searched at once (search.c has 29). */
+#define EC_MAX_ORDERS 32
+
+/* The candidate orders that can win for one pattern of active dimensions
+ * (B_d > 1), each with its signature: orders excluded by their `needs`
+ * are left out, and of orders with one signature only the first is kept
+ * (they price every tiling alike, and the first wins the tie). rep[i] is
+ * the entry order i is priced by (or -1). */
+typedef struct ec_sigset {
+    int ready, n;
+    unsigned char order[EC_MAX_ORDERS];
+    unsigned reps; /* the orders that head an entry, as a bit mask */
+    cf_sig sig[EC_MAX_ORDERS];
+    signed char rep[EC_MAX_ORDERS];
+} ec_sigset;
+
+/* Work allowed for one automatic tiling or optimal search, in units
+ * weighted by their cost: a step of a loop (a tiling or a spatial choice
+ * taken from the merge, O(log n)) or a capacity check 1, an estimate of a
+ * price 2, an exact price 8. Beyond it the search stops with EC_E_LIMIT
+ * (docs/guarantees.md, "Running time"). */
+#define EC_WORK_FIT 1
+#define EC_WORK_ESTIMATE 2
+#define EC_WORK_PRICE 8
+#define EC_WORK_BUDGET_LOG2 30
+#define EC_WORK_BUDGET ((int64_t)1 << EC_WORK_BUDGET_LOG2)
+
 typedef struct ec_tiler {
     const ec_allocator *al;
     const ec_shape *shape;
     const ec_memory *memory;
     int partitioned;
     int64_t budget; /* footprint work left for the spatial sums (FP_BUDGET_TILING) */
+    int64_t work;   /* search work left (EC_WORK_BUDGET) */
+    int limited;    /* the search ran out of work */
     ec_plan plan; /* options and the tiles under trial */
     ec_cand c[EC_NDIMS];
+    size_t cidx[4]; /* candidate index of each channel tile under trial */
     ec_pair *hp, *wp; /* spatial choices of the row and the column axis */
     size_t nh, nw;
     /* Pair indices by increasing `least`: the order-free bound of a spatial
@@ -53,21 +86,22 @@ typedef struct ec_tiler {
     size_t *hs, *ws;
     ec_merge *heap;
     size_t nheap;
-    /* The feasible choices the merge has produced so far, with their
-     * bounds: searches of further orders replay them before merging on. */
-    struct ec_visit {
-        size_t k;
-        double bound;
-    } *seq;
-    size_t nseq;
-    /* NULL, or (see ec_tiler_cache) per spatial choice: the largest feasible
-     * tile of each of N, G, K, C with the other three at their smallest
-     * (0 = not yet computed). No feasible tiling has a larger one, so these
-     * bound every B_d from below. */
-    int64_t (*chan_max)[4];
     int64_t *store;
+    /* The orders searched, their needs, and the rank of tiles in ties. */
+    int norders;
+    const ec_dim (*orders)[EC_NDIMS];
+    const unsigned *needs;
+    const ec_dim *rank;
+    unsigned fixed_single; /* channel dimensions with one tile in every tiling */
+    ec_sigset *sigs;       /* indexed by the mask of active dimensions; lazily filled */
+    unsigned alive;        /* orders not yet ruled out for the spatial choice in hand */
+    size_t *rowlo;         /* explore()'s previous row (a channel dimension's candidates) */
+    int64_t blocks[EC_NDIMS];
+    unsigned spatial_act;                   /* the spatial dimensions with B_d > 1 */
+    double low[16], high[16];               /* products of B_d over subsets of N G K C, P Q R S */
+    double f_size_w, f_size_o, f_ngc, f_fixed; /* its constants (see ec_tiler_init) */
     /* search state */
-    int have_best, overflowed;
+    int have_best, overflowed, best_order;
     ec_score best;
 } ec_tiler;
 
@@ -76,21 +110,22 @@ typedef struct ec_tiler {
 ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *memory,
                         const ec_plan *plan, const ec_allocator *al, char *msg);
 
-/* Best tiling for `order`. With `incumbent` non-NULL, spatial choices whose
- * bound exceeds its energy are skipped (their tilings cannot win). Spatial
- * choices in which some dimension of `needs` (a mask over ec_dim) has one
- * tile whatever the channel tiles are skipped too: the optimal search uses
- * it for orders whose cost signature needs those dimensions active (another
- * candidate order has the signature they then reduce to). Returns 1 with
- * *out filled if some tiling fits and evaluates, else 0. */
-int ec_tiler_search(ec_tiler *t, const ec_dim order[EC_NDIMS], unsigned needs,
-                    const ec_score *incumbent, ec_score *out);
+/* Best pair of order and tiling over `n` candidate orders (n <= EC_MAX_ORDERS),
+ * in one pass over the spatial choices: each tiling worth evaluating is
+ * enumerated once and priced under every order that can still win. Order
+ * i is not tried on spatial choices in which some dimension of needs[i] (a
+ * mask over ec_dim) has one tile whatever the channel tiles are: the
+ * optimal search uses it for orders whose cost signature needs those
+ * dimensions active (another candidate order has the signature they then
+ * reduce to). Ties: energy, DRAM accesses, larger tiles in the order
+ * `rank`, then the smaller order index. Returns 1 with *out and *which
+ * filled if some tiling fits and evaluates; 0 otherwise (with t->limited
+ * set if the work budget ran out). */
+int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const unsigned *needs,
+                    const ec_dim rank[EC_NDIMS], ec_score *out, int *which);
 
-/* Keeps per-choice work across searches: worth it when many orders are
- * searched with one tiler. Without memory for it, nothing is kept. */
-void ec_tiler_cache(ec_tiler *t);
-
-/* Why nothing fits, for the message: EC_E_OVERFLOW or EC_E_CAPACITY. */
+/* Why nothing was found, for the message: EC_E_LIMIT, EC_E_OVERFLOW or
+ * EC_E_CAPACITY. */
 ec_status ec_tiler_failure(ec_tiler *t, char *msg);
 
 void ec_tiler_free(ec_tiler *t);

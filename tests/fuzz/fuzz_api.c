@@ -57,6 +57,15 @@ uint8_t fz_u8(in *s)
     return *s->p++;
 }
 
+/* One character of a fuzzed order string, at *at: ASCII as is, else mostly
+ * dimension letters. Returns the next position. */
+static char *fz_order_char(in *s, char *at)
+{
+    uint8_t t = fz_u8(s);
+    *at = t < 0x80 || t >= 0xF0 ? (char)t : "NGKCPQRSngkcpqrs"[t % 16];
+    return at + 1;
+}
+
 static uint64_t u64(in *s)
 {
     uint64_t v = 0;
@@ -362,13 +371,14 @@ static void op_order(world *w, in *s)
         if (null_order) want = EC_E_NULL;
         st = ec_dataflow_set_order(d, null_order ? NULL : order);
     } else if (how == 2) { /* a string: ASCII as is, else mostly letters */
+        /* Filled through the pointer fz_order_char() returns the end of, not
+         * by index: GCC 12's -O3 vectoriser otherwise assumes 16-byte stores
+         * past the 12 characters written (-Wstringop-overflow). */
         char str[16];
         size_t len = fz_u8(s) % 12;
-        for (size_t i = 0; i < len; i++) {
-            uint8_t t = fz_u8(s);
-            str[i] = t < 0x80 || t >= 0xF0 ? (char)t : "NGKCPQRSngkcpqrs"[t % 16];
-        }
-        str[len] = '\0';
+        char *end = str;
+        for (size_t i = 0; i < len; i++) end = fz_order_char(s, end);
+        *end = '\0';
         int null_str = fz_u8(s) % 16 == 0;
         if (strlen(str) != EC_NDIMS) want = EC_E_ORDER;
         for (size_t i = 0; i < strlen(str) && want == EC_OK; i++) {
