@@ -42,7 +42,7 @@ int hier_wanted(int argc, char **argv)
         if (strcmp(argv[i], "--") == 0) return 0;
         if (strncmp(argv[i], "--arch", 6) == 0 || strncmp(argv[i], "--mapping", 9) == 0 ||
             strncmp(argv[i], "--ert", 5) == 0 || strncmp(argv[i], "--constraints", 13) == 0 ||
-            strncmp(argv[i], "--emit-mapping", 14) == 0)
+            strncmp(argv[i], "--emit-mapping", 14) == 0 || strcmp(argv[i], "--walk") == 0)
             return 1;
     }
     return 0;
@@ -275,7 +275,7 @@ int cmd_layer_hier(int argc, char **argv)
     if (map && mapping_read(map, &a, m, d) != 0) goto out;
     ec_dataflow_set(d, EC_DF_FOOTPRINT, EC_FOOTPRINT_BBOX);
     if (mapper_prepare(&mo, &a, m, d) != 0) goto out; /* docs/mapper.md */
-    ec_status st = ec_evaluate(ly, m, d, res);
+    ec_status st = mapper_evaluate(&mo, ly, m, d, res);
     if (st != EC_OK) {
         tool_error("%s: %s", map ? map : yaml, ec_result_message(res));
         goto out;

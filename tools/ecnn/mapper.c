@@ -18,6 +18,8 @@ const char mapper_help[] =
     "                     spatial split); repeat the flag for several files\n"
     "  --search           search even with --mapping (the mapping is a baseline\n"
     "                     the answer is never worse than)\n"
+    "  --walk             count by walking the loop nest (ec_count) instead of the\n"
+    "                     closed form; after a search, the mapping found\n"
     "  --emit-mapping DIR write the mapping evaluated to DIR/<problem>.yaml, in\n"
     "                     Timeloop's mapping format (timeloop-model reads it)\n";
 
@@ -28,6 +30,11 @@ int mapper_flag(argscan *s, mapper_opts *o)
     if (argscan_is(s, "search")) {
         if (argscan_flag(s)) return -1;
         o->search = 1;
+        return 1;
+    }
+    if (argscan_is(s, "walk")) {
+        if (argscan_flag(s)) return -1;
+        o->walk = 1;
         return 1;
     }
     if (argscan_is(s, "emit-mapping")) {
@@ -361,6 +368,15 @@ int mapper_prepare(const mapper_opts *o, const arch_desc *a, ec_memory *m, ec_da
         if (cons_read(o->cons[i], a, m, d) != 0) return -1;
     if (o->search) ec_dataflow_set(d, EC_DF_POLICY, EC_POLICY_OPTIMAL);
     return 0;
+}
+
+ec_status mapper_evaluate(const mapper_opts *o, const ec_layer *ly, const ec_memory *m,
+                          ec_dataflow *d, ec_result *res)
+{
+    ec_status st = ec_evaluate(ly, m, d, res);
+    if (st != EC_OK || !o->walk) return st;
+    if (ec_result_mapping(res, d) == EC_OK) ec_dataflow_set(d, EC_DF_POLICY, EC_POLICY_OS);
+    return ec_count(ly, m, d, res);
 }
 
 static void print_mapping(outbuf *ob, const arch_desc *a, const ec_dataflow *d)

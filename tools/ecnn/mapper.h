@@ -17,6 +17,7 @@ typedef struct mapper_opts {
     int ncons;
     const char *cons[MAPPER_MAX_CONS];
     const char *emit_dir; /* --emit-mapping DIR, or NULL */
+    int walk;             /* --walk: count with ec_count() */
 } mapper_opts;
 
 extern const char mapper_help[];
@@ -41,6 +42,11 @@ int mapping_write(const char *path, const arch_desc *a, const ec_memory *m, cons
 
 /* Before ec_evaluate(): the constraint files, and the policy of a search. */
 int mapper_prepare(const mapper_opts *o, const arch_desc *a, ec_memory *m, ec_dataflow *d);
+
+/* ec_evaluate(), or with --walk ec_count() (of the mapping found, after a
+ * search; the search's figures are then not in the result). */
+ec_status mapper_evaluate(const mapper_opts *o, const ec_layer *ly, const ec_memory *m,
+                          ec_dataflow *d, ec_result *res);
 
 /* After it: the search's figures and mapping (table format), and
  * --emit-mapping DIR/<problem stem>.yaml. */
