@@ -366,6 +366,15 @@ int mapper_prepare(const mapper_opts *o, const arch_desc *a, ec_memory *m, ec_da
 {
     for (int i = 0; i < o->ncons; i++)
         if (cons_read(o->cons[i], a, m, d) != 0) return -1;
+    /* A search without --constraints takes the constraint files next to
+     * the architecture (the presets ship Timeloop's). */
+    static const char *const next_to[2] = {"arch_constraints.yaml", "map_constraints.yaml"};
+    char dir[600], path[700];
+    path_dir(dir, sizeof dir, a->path);
+    for (int i = 0; i < 2 && o->search && o->ncons == 0; i++)
+        if (path_join(path, sizeof path, dir, next_to[i]) == 0 && path_kind(path) == 0 &&
+            cons_read(path, a, m, d) != 0)
+            return -1;
     if (o->search) ec_dataflow_set(d, EC_DF_POLICY, EC_POLICY_OPTIMAL);
     return 0;
 }
