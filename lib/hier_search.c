@@ -15,7 +15,7 @@
 #define HS_SLOTS (EC_HL * 3)
 #define HS_EXACT_LIMIT 20000 /* mappings: at most this many, the search is exhaustive */
 #define HS_BUDGET 400000     /* evaluations of the local search, at most */
-#define HS_RESTARTS 6        /* seeded random starts besides the baselines */
+#define HS_RESTARTS 12       /* seeded random starts besides the baselines */
 
 typedef struct hs_map {
     int64_t f[EC_HL][3][EC_NDIMS];
@@ -30,6 +30,7 @@ typedef struct hs_ctx {
     int L;
     int64_t fan[EC_HL][3]; /* [level][kind]: fanout of X and Y; temporal unused */
     int nslot[EC_NDIMS];
+    unsigned char dfree[EC_NDIMS][EC_HL][3]; /* 1: a free slot of the dimension */
     int64_t rem[EC_NDIMS]; /* the extent left to the free slots */
     unsigned char sl[EC_NDIMS][HS_SLOTS], sk[EC_NDIMS][HS_SLOTS];
     int nfree[EC_HL];
@@ -214,8 +215,9 @@ again:
                 for (int b = 0; b < c->nslot[d]; b++) {
                     if (b == a) continue;
                     hs_map t = m;
+                    int lb = c->sl[d][b], kb = c->sk[d][b];
                     t.f[la][ka][d] /= q;
-                    t.f[c->sl[d][b]][c->sk[d][b]][d] *= q;
+                    t.f[lb][kb][d] *= q;
                     double e2;
                     int64_t d2;
                     if (eval(c, &t, &e2, &d2) && cmp(c, e2, d2, &t, e, dram, &m) < 0) {
@@ -223,6 +225,28 @@ again:
                         e = e2;
                         dram = d2;
                         goto again;
+                    }
+                    if (kb == 0 || fits_fanout(c, &t)) continue;
+                    /* A spatial slot overflowed: make room by sending a
+                     * divisor of another dimension's factor there to that
+                     * dimension's outermost slot. */
+                    for (int d3 = 0; d3 < EC_NDIMS; d3++) {
+                        int64_t f3 = t.f[lb][kb][d3];
+                        if (d3 == d || f3 == 1 || c->dfree[d3][lb][kb] == 0) continue;
+                        for (int64_t q3 = 2; q3 <= f3; q3++) {
+                            if (f3 % q3) continue;
+                            hs_map u = t;
+                            u.f[lb][kb][d3] /= q3;
+                            u.f[c->sl[d3][0]][c->sk[d3][0]][d3] *= q3;
+                            if (!fits_fanout(c, &u)) continue;
+                            if (eval(c, &u, &e2, &d2) && cmp(c, e2, d2, &u, e, dram, &m) < 0) {
+                                m = u;
+                                e = e2;
+                                dram = d2;
+                                goto again;
+                            }
+                            break; /* the smallest divisor that fits */
+                        }
                     }
                 }
             }
@@ -260,6 +284,73 @@ static void start(hs_ctx *c, const hs_map *m)
     double e;
     int64_t dram;
     if (eval(c, m, &e, &dram)) descend(c, *m, e, dram);
+}
+
+/* The largest product <= cap of divisors of rest[d] over the dimensions
+ * free at a spatial slot (depth-first over the dimensions). */
+static void fill_slot(const hs_ctx *c, int l, int k, int d, const int64_t rest[EC_NDIMS],
+                      int64_t cap, int64_t cur[EC_NDIMS], int64_t best[EC_NDIMS], int64_t *bestp,
+                      int64_t prod)
+{
+    if (d == EC_NDIMS) {
+        if (prod > *bestp) {
+            *bestp = prod;
+            memcpy(best, cur, sizeof(int64_t) * EC_NDIMS);
+        }
+        return;
+    }
+    cur[d] = 1;
+    fill_slot(c, l, k, d + 1, rest, cap, cur, best, bestp, prod);
+    if (!c->dfree[d][l][k]) return;
+    for (int64_t q = 2; q <= rest[d] && prod * q <= cap; q++) {
+        if (rest[d] % q) continue;
+        cur[d] = q;
+        fill_slot(c, l, k, d + 1, rest, cap, cur, best, bestp, prod * q);
+    }
+    cur[d] = 1;
+}
+
+/* A start that uses the spatial fanouts fully: every spatial slot, outer
+ * levels first, takes the largest product of free factors that fits; what
+ * is left goes to each dimension's outermost slot. */
+static void spatial_seed(hs_ctx *c, const hs_map *m0, hs_map *m, int random_rest)
+{
+    *m = *m0;
+    int64_t rest[EC_NDIMS];
+    memcpy(rest, c->rem, sizeof rest);
+    for (int l = 0; l <= c->L; l++)
+        for (int k = 1; k < 3; k++) {
+            if (c->fan[l][k] <= 1) continue;
+            int64_t fixed = 1;
+            for (int d = 0; d < EC_NDIMS; d++) fixed *= m->f[l][k][d];
+            int64_t cur[EC_NDIMS], best[EC_NDIMS], bestp = 0;
+            for (int d = 0; d < EC_NDIMS; d++) best[d] = 1;
+            fill_slot(c, l, k, 0, rest, c->fan[l][k] / fixed, cur, best, &bestp, 1);
+            for (int d = 0; d < EC_NDIMS; d++) {
+                m->f[l][k][d] *= best[d];
+                rest[d] /= best[d];
+            }
+        }
+    for (int d = 0; d < EC_NDIMS; d++) {
+        if (!c->nslot[d]) continue;
+        if (!random_rest) {
+            m->f[c->sl[d][0]][c->sk[d][0]][d] *= rest[d];
+            continue;
+        }
+        /* the rest's prime factors to random temporal slots */
+        int64_t n = rest[d];
+        int nt = 0, tl[EC_HL];
+        for (int i = 0; i < c->nslot[d]; i++)
+            if (c->sk[d][i] == 0) tl[nt++] = c->sl[d][i];
+        for (int64_t p = 2; n > 1; p++) {
+            if (p * p > n) p = n;
+            while (n % p == 0) {
+                n /= p;
+                if (nt) m->f[tl[rnd(c) % (uint64_t)nt]][0][d] *= p;
+                else m->f[c->sl[d][0]][c->sk[d][0]][d] *= p;
+            }
+        }
+    }
 }
 
 /* ---- setting up ---- */
@@ -385,6 +476,7 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         for (int l = 0; l <= L; l++)
             for (int kk = 0; kk < 3; kk++)
                 if (k->factor[l][kk][d] == 0 && (kk == 0 || c->fan[l][kk] > 1)) {
+                    c->dfree[d][l][kk] = 1;
                     c->sl[d][c->nslot[d]] = (unsigned char)l;
                     c->sk[d][c->nslot[d]++] = (unsigned char)kk;
                 }
@@ -459,20 +551,12 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         for (int d = 0; d < EC_NDIMS; d++)
             if (c->nslot[d]) m.f[c->sl[d][0]][c->sk[d][0]][d] *= rem[d];
         start(c, &m);
-        /* Seeded random starts: every prime factor to a random free slot. */
+        spatial_seed(c, &m0, &m, 0);
+        start(c, &m);
+        /* Seeded random starts: the spatial start, the rest of every
+         * dimension spread over its temporal slots at random. */
         for (int r = 0; r < HS_RESTARTS && c->evaluated < HS_BUDGET; r++) {
-            m = m0;
-            for (int d = 0; d < EC_NDIMS; d++) {
-                int64_t n = rem[d];
-                for (int64_t p = 2; n > 1; p++) {
-                    if (p * p > n) p = n;
-                    while (n % p == 0) {
-                        n /= p;
-                        int i = (int)(rnd(c) % (uint64_t)c->nslot[d]);
-                        m.f[c->sl[d][i]][c->sk[d][i]][d] *= p;
-                    }
-                }
-            }
+            spatial_seed(c, &m0, &m, 1);
             start(c, &m);
         }
     }
