@@ -619,6 +619,28 @@ EC_API ec_status ec_count(const ec_layer *layer, const ec_memory *memory,
  * count. A memory with 0 levels (the default) is the two-level model,
  * unchanged; its results also answer the per-level getters below (level 0
  * DRAM, level 1 the Buffer).
+ *
+ * On a hierarchy, ec_evaluate() and ec_count() return, besides their usual
+ * statuses: ::EC_E_TILE when the factors of a dimension do not multiply to
+ * its extent; ::EC_E_CAPACITY when a level's spatial factors exceed its
+ * fanout or the tiles of its kept tensors exceed its capacity (the message
+ * names the level and the words needed); ::EC_E_RANGE for a factor above 1
+ * at a level the memory does not have, or a mesh that is not a multiple of
+ * the outer level's; ::EC_E_LIMIT when more than 1024 sibling tiles must be
+ * compared on one axis (ec_count(): more than 2^27 steps times instances at
+ * a level). The dataflow's policy, order and tiles are not used on a
+ * hierarchy (its mapping is); the result reports policy ::EC_POLICY_CUSTOM,
+ * level 0's order and level 1's tile. ec_lower_bound() and ec_asymptotic()
+ * still describe the two-level Buffer of ::EC_MEM_CAPACITY.
+ * After an evaluation on a hierarchy, ec_result_bound() gives section 7's
+ * bound across DRAM's boundary (the on-chip levels' capacities over all
+ * their instances as the Buffer), ec_result_gap() its DRAM ratio;
+ * ec_result_bound_energy() and the energy ratio of ec_result_gap() return
+ * ::EC_E_UNAVAILABLE (that bound prices the two-level model's accesses);
+ * ec_result_level_bound() gives the bound at every boundary.
+ * Hierarchies count bounding boxes of input rows (Timeloop's footprint);
+ * the dataflow's ::EC_DF_FOOTPRINT applies to the two-level model only, its
+ * ::EC_DF_REUSE to both.
  * @{ */
 
 /** The largest number of on-chip levels of a hierarchy. */

@@ -33,3 +33,8 @@ void hb_rows(const ec_axis *a, int64_t p0, int64_t np, int64_t r0, int64_t nr, i
         *hi = best_hi;
     }
 }
+
+int hb_unclipped(const ec_axis *a)
+{
+    return a->pad == 0 && (a->P - 1) * a->stride + (a->R - 1) * a->dilation <= a->H - 1;
+}

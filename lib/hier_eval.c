@@ -7,6 +7,7 @@
 
 #include "checked.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define OVF(x)                                                                                   \
@@ -66,14 +67,16 @@ typedef struct hx_axis_run {
     int dedup;     /* identical parts of siblings count once */
 } hx_axis_run;
 
-#define HX_MAXL 32 /* loops of one axis above a level: <= 2 dims x 3 kinds x EC_HL */
-#define HX_MAXCHILD 4096
+#define HX_MAXL (2 * 3 * EC_HL) /* loops of one axis above a level: 2 dims x 3 kinds x EC_HL */
+#define HX_MAXCHILD 1024 /* siblings on one axis: 32 KB of stack at most */
 
-/* Sum over the outer configurations of the part sizes of the children. */
-static ec_status axis_sum(const hx_axis_run *r, int64_t *out)
+/* The categories of the axis's loops for a step at r->pos; returns how
+ * many loops the axis has. */
+static int axis_categories(const hx_axis_run *r, int idx[HX_MAXL], int cat[HX_MAXL], int *children)
 {
     const ec_hier_nest *n = r->n;
-    int idx[HX_MAXL], cat[HX_MAXL], nl = 0;
+    int nl = 0;
+    *children = 0;
     for (int k = 0; k < n->first[r->c]; k++) {
         const hn_loop *lp = &n->loop[k];
         if (lp->dim != r->dp && lp->dim != r->dr) continue;
@@ -83,9 +86,73 @@ static ec_status axis_sum(const hx_axis_run *r, int64_t *out)
         else if (k < r->pos) ct = CAT_FREE;
         else if (k == r->pos) ct = CAT_STEP;
         else ct = CAT_RESET;
+        *children += ct == CAT_CHILD;
         idx[nl] = k;
         cat[nl++] = ct;
     }
+    return nl;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Without padding no tile is clipped: every box is a translate of one
+ * interval of (tp - 1)*stride + (tr - 1)*dilation + 1 rows, a slide moves
+ * it by a fixed distance, and siblings' parts are equal exactly when their
+ * offsets are. So the sum is a count of configurations times one size. */
+static int axis_unclipped(const hx_axis_run *r) { return hb_unclipped(r->ax); }
+
+static ec_status distinct_offsets(const ec_hier_nest *n, int c, ec_dim dp, ec_dim dr,
+                                  const ec_axis *a, int64_t *out);
+
+static ec_status axis_sum_translates(const hx_axis_run *r, int nl, const int idx[HX_MAXL],
+                                     const int cat[HX_MAXL], int64_t *out)
+{
+    const ec_hier_nest *n = r->n;
+    const ec_axis *a = r->ax;
+    int64_t tp = n->span[r->c][r->dp], tr = n->span[r->c][r->dr];
+    int64_t F = (tp - 1) * a->stride + (tr - 1) * a->dilation + 1;
+    int64_t configs = 1, shift = 0, children = 1;
+    for (int j = 0; j < nl; j++) {
+        const hn_loop *lp = &n->loop[idx[j]];
+        int64_t unit = lp->stride * (lp->dim == r->dp ? a->stride : a->dilation);
+        switch (cat[j]) {
+        case CAT_FREE: OVF(ck_mul(configs, lp->n, &configs)); break;
+        case CAT_STEP:
+            OVF(ck_mul(configs, lp->n - 1, &configs));
+            shift += unit;
+            break;
+        case CAT_RESET: shift -= (lp->n - 1) * unit; break;
+        case CAT_CHILD: children *= lp->n; break;
+        default: break;
+        }
+    }
+    int64_t size = F;
+    if (r->slide) {
+        int64_t d = shift < 0 ? -shift : shift;
+        size = d < F ? d : F;
+    }
+    if (r->dedup && children > 1) {
+        ec_status st = distinct_offsets(n, r->c, r->dp, r->dr, a, &children);
+        if (st) return st;
+    }
+    if (size == 0) {
+        *out = 0;
+        return EC_OK;
+    }
+    OVF(ck_mul(configs, children, out) || ck_mul(*out, size, out));
+    return EC_OK;
+}
+
+/* Sum over the outer configurations of the part sizes of the children. */
+static ec_status axis_sum_walk(const hx_axis_run *r, int nl, const int idx[HX_MAXL],
+                               const int cat[HX_MAXL], int64_t *out)
+{
+    const ec_hier_nest *n = r->n;
+    if (axis_unclipped(r)) return axis_sum_translates(r, nl, idx, cat, out);
     int64_t tp = n->span[r->c][r->dp], tr = n->span[r->c][r->dr];
     /* Odometers over the outer loops (not children) and over the children. */
     int64_t v[HX_MAXL];
@@ -157,9 +224,147 @@ static ec_status axis_sum(const hx_axis_run *r, int64_t *out)
     return EC_OK;
 }
 
+/* Many step positions give one axis the same categories (every position
+ * that is not on the axis and has the same axis loops after it): their
+ * sums are computed once. */
+typedef struct hx_memo {
+    int n;
+    struct {
+        int cat[HX_MAXL];
+        int slide, dedup;
+        int64_t value;
+    } e[24];
+} hx_memo;
+
+static ec_status axis_sum(const hx_axis_run *r, hx_memo *memo, int64_t *out)
+{
+    int idx[HX_MAXL], cat[HX_MAXL], children;
+    int nl = axis_categories(r, idx, cat, &children);
+    int dedup = r->dedup && children > 0; /* no siblings on this axis: nothing to merge */
+    if (axis_unclipped(r)) { /* cheaper than the memo */
+        hx_axis_run rr = *r;
+        rr.dedup = dedup;
+        return axis_sum_translates(&rr, nl, idx, cat, out);
+    }
+    for (int i = 0; i < memo->n; i++)
+        if (memo->e[i].slide == r->slide && memo->e[i].dedup == dedup &&
+            !memcmp(memo->e[i].cat, cat, sizeof(int) * (size_t)nl)) {
+            *out = memo->e[i].value;
+            return EC_OK;
+        }
+    hx_axis_run rr = *r;
+    rr.dedup = dedup;
+    ec_status st = axis_sum_walk(&rr, nl, idx, cat, out);
+    if (st == EC_OK && memo->n < (int)(sizeof memo->e / sizeof memo->e[0])) {
+        memcpy(memo->e[memo->n].cat, cat, sizeof(int) * (size_t)nl);
+        memo->e[memo->n].slide = r->slide;
+        memo->e[memo->n].dedup = dedup;
+        memo->e[memo->n].value = *out;
+        memo->n++;
+    }
+    return st;
+}
+
 static int nonaxis_input_dim(ec_dim d)
 {
     return d == EC_DIM_N || d == EC_DIM_G || d == EC_DIM_C || d == EC_DIM_K;
+}
+
+/* The distinct row offsets p*stride + r*dilation of the children's tiles
+ * (the spatial loops of level c - 1 over dp and dr). */
+static ec_status distinct_offsets(const ec_hier_nest *n, int c, ec_dim dp, ec_dim dr,
+                                  const ec_axis *a, int64_t *out)
+{
+    int idx[HX_MAXL], nl = 0;
+    for (int k = n->spatial[c - 1]; k < n->first[c]; k++)
+        if (n->loop[k].dim == dp || n->loop[k].dim == dr) idx[nl++] = k;
+    int64_t count = 1;
+    int has_p = 0, has_r = 0;
+    for (int j = 0; j < nl; j++) {
+        count *= n->loop[idx[j]].n;
+        has_p |= n->loop[idx[j]].dim == dp;
+        has_r |= n->loop[idx[j]].dim == dr;
+    }
+    /* Loops of one dimension alone give distinct coordinates (mixed radix). */
+    if (!(has_p && has_r)) {
+        *out = count;
+        return EC_OK;
+    }
+    if (count > HX_MAXCHILD) return EC_E_LIMIT;
+    int64_t off[HX_MAXCHILD], v[HX_MAXL] = {0};
+    for (int64_t m = 0; m < count; m++) {
+        int64_t o = 0;
+        for (int j = 0; j < nl; j++) {
+            const hn_loop *lp = &n->loop[idx[j]];
+            o += v[j] * lp->stride * (lp->dim == dp ? a->stride : a->dilation);
+        }
+        off[m] = o;
+        for (int j = nl - 1; j >= 0 && ++v[j] == n->loop[idx[j]].n; j--) v[j] = 0;
+    }
+    qsort(off, (size_t)count, sizeof *off, cmp_i64);
+    int64_t d = 0;
+    for (int64_t m = 0; m < count; m++) d += m == 0 || off[m] != off[m - 1];
+    *out = d;
+    return EC_OK;
+}
+
+/* Inputs when no tile of either axis is clipped: every delta of one kind
+ * has the same size, so each class of steps contributes its number of steps
+ * times one product (the axis sums of section 5 in closed form). */
+static ec_status flow_inputs_translates(const ec_shape *s, const ec_hier_nest *n, int c,
+                                        ec_reuse reuse, int64_t *raw, int64_t *content)
+{
+    ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
+    const int64_t *t = n->span[c];
+    int64_t chan = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_C];
+    int64_t FH = (t[EC_DIM_P] - 1) * ah.stride + (t[EC_DIM_R] - 1) * ah.dilation + 1;
+    int64_t FW = (t[EC_DIM_Q] - 1) * aw.stride + (t[EC_DIM_S] - 1) * aw.dilation + 1;
+    int64_t dH, dW, CD = 1;
+    ec_status st = distinct_offsets(n, c, EC_DIM_P, EC_DIM_R, &ah, &dH);
+    if (st == EC_OK) st = distinct_offsets(n, c, EC_DIM_Q, EC_DIM_S, &aw, &dW);
+    if (st) return st;
+    for (int k = n->spatial[c - 1]; k < n->first[c]; k++)
+        if (n->loop[k].dim == EC_DIM_N || n->loop[k].dim == EC_DIM_G || n->loop[k].dim == EC_DIM_C)
+            CD *= n->loop[k].n;
+    int64_t per_raw, per_content; /* words of a whole-tile step */
+    OVF(ck_mul(n->instances[c], chan, &per_raw) || ck_mul(per_raw, FH, &per_raw) ||
+        ck_mul(per_raw, FW, &per_raw));
+    OVF(ck_mul(n->instances[c - 1], CD * dH * dW, &per_content) ||
+        ck_mul(per_content, chan, &per_content) || ck_mul(per_content, FH, &per_content) ||
+        ck_mul(per_content, FW, &per_content));
+    int last = -1;
+    for (int k = 0; k < n->first[c]; k++)
+        if (n->loop[k].kind == EC_LOOP_TEMPORAL) last = k;
+    int relevant_from[EC_HLOOPS + 1];
+    relevant_from[n->first[c]] = 0;
+    for (int k = n->first[c] - 1; k >= 0; k--)
+        relevant_from[k] = relevant_from[k + 1] ||
+                           (n->loop[k].kind == EC_LOOP_TEMPORAL && n->loop[k].dim != EC_DIM_K);
+    int64_t R = per_raw, C = per_content, prefix = 1;
+    for (int k = 0; k < n->first[c]; k++) {
+        const hn_loop *lp = &n->loop[k];
+        if (lp->kind != EC_LOOP_TEMPORAL) continue;
+        int relevant = relevant_from[k];
+        int64_t steps, r1 = per_raw, c1 = per_content;
+        OVF(ck_mul(prefix, lp->n - 1, &steps));
+        OVF(ck_mul(prefix, lp->n, &prefix));
+        if (!relevant) continue;
+        if (reuse == EC_REUSE_SLIDE && k == last && lp->dim != EC_DIM_N && lp->dim != EC_DIM_G &&
+            lp->dim != EC_DIM_C && lp->dim != EC_DIM_K) {
+            int rows = lp->dim == EC_DIM_P || lp->dim == EC_DIM_R;
+            const ec_axis *a = rows ? &ah : &aw;
+            int64_t F = rows ? FH : FW;
+            int64_t shift = lp->stride * (lp->dim == EC_DIM_P || lp->dim == EC_DIM_Q ? a->stride : a->dilation);
+            int64_t part = shift < F ? shift : F;
+            r1 = r1 / F * part; /* exact: F divides the product */
+            c1 = c1 / F * part;
+        }
+        OVF(ck_mul(steps, r1, &r1) || ck_add(R, r1, &R));
+        OVF(ck_mul(steps, c1, &c1) || ck_add(C, c1, &C));
+    }
+    *raw = R;
+    *content = C;
+    return EC_OK;
 }
 
 /* Inputs received by level c (1..L) and sent by level c - 1. */
@@ -167,6 +372,8 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
                              int64_t *raw, int64_t *content)
 {
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
+    if (hb_unclipped(&ah) && hb_unclipped(&aw))
+        return flow_inputs_translates(s, n, c, reuse, raw, content);
     const int64_t *t = n->span[c];
     int64_t chan = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_C];
     int64_t PS = 1, CR = 1, CD = 1;
@@ -183,6 +390,8 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
     for (int k = 0; k < n->first[c]; k++)
         if (n->loop[k].kind == EC_LOOP_TEMPORAL) last = k;
     int64_t R = 0, C = 0;
+    hx_memo memo_h, memo_w;
+    memo_h.n = memo_w.n = 0;
     for (int pos = -1; pos < n->first[c]; pos++) {
         int64_t mult = PS;
         int slide_h = 0, slide_w = 0;
@@ -206,8 +415,8 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
             hx_axis_run rh = {n, &ah, EC_DIM_P, EC_DIM_R, c, pos, slide_h, dedup};
             hx_axis_run rw = {n, &aw, EC_DIM_Q, EC_DIM_S, c, pos, slide_w, dedup};
             int64_t sh, sw, v;
-            ec_status st = axis_sum(&rh, &sh);
-            if (st == EC_OK) st = axis_sum(&rw, &sw);
+            ec_status st = axis_sum(&rh, &memo_h, &sh);
+            if (st == EC_OK) st = axis_sum(&rw, &memo_w, &sw);
             if (st) return st;
             OVF(ck_mul(mult, dedup ? CD : CR, &v) || ck_mul(v, chan, &v) || ck_mul(v, sh, &v) ||
                 ck_mul(v, sw, &v));
@@ -228,16 +437,20 @@ static ec_status flow_box(const ec_hier_nest *n, int c, ec_tensor x, int64_t *ra
     int64_t tile = 1;
     for (int d = 0; d < EC_NDIMS; d++)
         if (ec_relevant(x, (ec_dim)d)) tile *= t[d];
+    /* A step at k changes a relevant index iff loop k or a temporal loop
+     * inside it (above c) is relevant: scan from the inside out. */
+    int relevant_from[EC_HLOOPS + 1];
+    relevant_from[n->first[c]] = 0;
+    for (int k = n->first[c] - 1; k >= 0; k--)
+        relevant_from[k] = relevant_from[k + 1] ||
+                           (n->loop[k].kind == EC_LOOP_TEMPORAL && ec_relevant(x, n->loop[k].dim));
     int64_t loads = 1, prefix = 1;
     for (int k = 0; k < n->first[c]; k++) {
         const hn_loop *lp = &n->loop[k];
         if (lp->kind != EC_LOOP_TEMPORAL) continue;
-        int relevant = 0;
-        for (int j = k; j < n->first[c]; j++)
-            if (n->loop[j].kind == EC_LOOP_TEMPORAL && ec_relevant(x, n->loop[j].dim)) relevant = 1;
         int64_t steps;
         OVF(ck_mul(prefix, lp->n - 1, &steps));
-        if (relevant) OVF(ck_add(loads, steps, &loads));
+        if (relevant_from[k]) OVF(ck_add(loads, steps, &loads));
         OVF(ck_mul(prefix, lp->n, &prefix));
     }
     int64_t distinct = 1;
@@ -299,7 +512,6 @@ static ec_status flow_macs(const ec_shape *s, const ec_hier_nest *n, ec_tensor x
 ec_status ec_hier_flow_closed(const ec_shape *s, const ec_hier_nest *n, ec_reuse reuse,
                               ec_hier_flow *f, char *msg)
 {
-    memset(f, 0, sizeof *f);
     f->macs = s->macs;
     int L = n->L;
     for (int x = 0; x < EC_NTENSORS; x++) {
@@ -310,8 +522,8 @@ ec_status ec_hier_flow_closed(const ec_shape *s, const ec_hier_nest *n, ec_reuse
             else if (x == EC_TENSOR_I) st = flow_inputs(s, n, c, reuse, &raw, &content);
             else st = flow_box(n, c, (ec_tensor)x, &raw, &content);
             if (st != EC_OK) {
-                ec_msg(msg, st == EC_E_LIMIT ? "hierarchy: level %d: too many sibling tiles to "
-                                               "compare (limit 4096)"
+                ec_msg(msg, st == EC_E_LIMIT ? "hierarchy: level %d: more than 1024 sibling tiles to "
+                                               "compare on one axis"
                                              : "hierarchy: level %d: a count exceeds 64 bits", c);
                 return st;
             }

@@ -12,6 +12,10 @@ void ec_hier_map_order(const ec_hier_map *map, int level, ec_dim order[EC_NDIMS]
 void hb_rows(const ec_axis *a, int64_t p0, int64_t np, int64_t r0, int64_t nr, int64_t *lo,
              int64_t *hi);
 
+/* hier_box.c: no tile position of the axis reaches outside [0, H) (no
+ * padding is read): every box is a translate of the first. */
+int hb_unclipped(const ec_axis *a);
+
 /* hier_nest.c: validate a mapping on a hierarchy and resolve it: factors
  * multiply to the extents, spatial factors within the fanouts, the tiles of
  * the kept tensors within each level's capacity. */

@@ -122,6 +122,7 @@ static void build_loops(int L, ec_hier_nest *n)
 /* The largest bounding interval of rows over all tile positions of one axis. */
 static int64_t max_rows(const ec_axis *a, int64_t tp, int64_t tr)
 {
+    if (hb_unclipped(a)) return (tp - 1) * a->stride + (tr - 1) * a->dilation + 1;
     int64_t best = 0;
     for (int64_t p0 = 0; p0 < a->P; p0 += tp)
         for (int64_t r0 = 0; r0 < a->R; r0 += tr) {
@@ -166,7 +167,7 @@ ec_status ec_hier_resolve(const ec_shape *s, const ec_memory *m, const ec_datafl
                           ec_hier_nest *n, char *msg)
 {
     const ec_hier *h = &m->hier;
-    memset(n, 0, sizeof *n);
+    /* Every field up to level L is written below; no need to clear ~10 KB. */
     n->L = h->levels;
     for (int l = 0; l <= n->L; l++) {
         ec_hier_map_order(&df->map, l, n->order[l]);

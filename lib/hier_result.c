@@ -172,8 +172,7 @@ ec_status ec_hier_run(const ec_layer *layer, const ec_memory *memory, const ec_d
     ec_shape shape;
     ec_hier_nest nest;
     ec_hier_flow flow;
-    ec_hier_counts h;
-    memset(&h, 0, sizeof h);
+    ec_hier_counts h; /* every field up to level L is written */
     ec_status st = ec_shape_from_layer(layer, &shape, msg);
     if (st == EC_OK) st = ec_hier_resolve(&shape, memory, dataflow, &nest, msg);
     if (st == EC_OK)

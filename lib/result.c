@@ -176,6 +176,8 @@ ec_status ec_result_bound(const ec_result *r, ec_bound_field field, int64_t *val
 ec_status ec_result_bound_energy(const ec_result *r, double *energy)
 {
     if (!r || !energy) return EC_E_NULL;
+    /* It prices the two-level model's accesses (docs/hierarchy.md 9). */
+    if (r->valid && r->hier.is_hier) return EC_E_UNAVAILABLE;
     ec_bound_parts b;
     ec_status st = bound_of(r, &b);
     if (st) return st;
@@ -188,6 +190,7 @@ ec_status ec_result_gap(const ec_result *r, double *dram_ratio, double *energy_r
 {
     if (!r) return EC_E_NULL;
     if (!r->valid) return EC_E_NOT_EVALUATED;
+    if (r->hier.is_hier && energy_ratio) return EC_E_UNAVAILABLE; /* as ec_result_bound_energy */
     ec_bound_parts b;
     ec_status st = bound_of(r, &b);
     if (st) return st;

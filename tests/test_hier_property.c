@@ -51,6 +51,7 @@ static void test_evaluate_equals_count(void **state)
 {
     (void)state;
     int compared = 0, refused = 0, with_bypass = 0, with_fanout = 0, with_padding = 0;
+    int bounds = 0, bound_tight = 0;
     for (int i = 0; i < HIER_CASES; i++) {
         rng r = {0x51E7A000u + (uint64_t)i};
         ec_layer *ly = ec_layer_create();
@@ -63,7 +64,8 @@ static void test_evaluate_equals_count(void **state)
             pad += v;
         }
         with_padding += pad > 0;
-        int L = (int)rng_range(&r, 1, 4);
+        /* 2 to 5 levels; every tenth case deeper, up to the limit of 8 on chip. */
+        int L = i % 10 == 9 ? (int)rng_range(&r, 5, EC_HIER_MAX_LEVELS) : (int)rng_range(&r, 1, 4);
         ec_memory *m = ec_memory_create();
         assert_int_equal(ec_memory_set_levels(m, L), EC_OK);
         int64_t fan[EC_HIER_MAX_LEVELS + 1][2], mesh[2] = {1, 1};
@@ -138,6 +140,9 @@ static void test_evaluate_equals_count(void **state)
                         if (ca != cb)
                             fail_msg("case %d (L=%d): level %d tensor %d action %d: evaluate %lld, "
                                      "count %lld", i, L, l, t, act, (long long)ca, (long long)cb);
+                        if (ca < 0)
+                            fail_msg("case %d (L=%d): level %d tensor %d action %d: %lld < 0", i, L,
+                                     l, t, act, (long long)ca);
                     }
                 double ea, eb;
                 ec_result_level_energy(a, l, &ea);
@@ -148,6 +153,19 @@ static void test_evaluate_equals_count(void **state)
             ec_result_energy(a, EC_PART_TOTAL, &ea);
             ec_result_energy(b, EC_PART_TOTAL, &eb);
             assert_true(ea == eb);
+            /* The two-level bound with each level and all inside it as the
+             * Buffer never exceeds the words that crossed its boundary. */
+            for (int l = 1; l <= L; l++) {
+                int64_t bound, traffic;
+                ec_status sbd = ec_result_level_bound(a, l, &bound, &traffic);
+                if (sbd == EC_E_UNAVAILABLE) continue; /* e.g. a Buffer of 0 words */
+                assert_int_equal(sbd, EC_OK);
+                if (bound > traffic)
+                    fail_msg("case %d: level %d: bound %lld > traffic %lld", i, l, (long long)bound,
+                             (long long)traffic);
+                bounds++;
+                bound_tight += bound == traffic;
+            }
         } else {
             refused++;
         }
@@ -160,7 +178,8 @@ static void test_evaluate_equals_count(void **state)
     printf("hierarchies: %d compared, %d refused by both (capacity); %d with bypass, %d with "
            "fanout, %d layers with padding\n", compared, refused, with_bypass, with_fanout,
            with_padding);
-    assert_true(compared >= 5000);
+    printf("per-boundary bounds checked: %d (%d met exactly)\n", bounds, bound_tight);
+    assert_true(compared >= 5000 && bounds >= 5000);
     assert_true(with_bypass >= 1000 && with_fanout >= 1000);
 }
 

@@ -19,7 +19,6 @@
  * every row, whatever the number of instances used; no rule from the ERT
  * gives that. Its counts are checked like every other level's; its energy
  * is left out of the level checks and out of both sides of the total. */
-#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -33,6 +32,8 @@
 #include <string.h>
 
 #include "ecnn.h"
+#include "csv_split.h"
+#include "hier_compact.h"
 
 #define MAX_COLS 96
 #define MAX_LINE 8192
@@ -81,23 +82,7 @@ static const arch simba = {
      {"PEWeightRegs", 16, 16, 0.009, 0.009, 1}},
     16, 16, 0.561};
 
-static int split_csv(char *line, char *fields[MAX_COLS])
-{
-    size_t len = strlen(line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-    if (len == 0) return 0;
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == MAX_COLS) return -1;
-        fields[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma) break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
+static int split_csv(char *line, char *fields[MAX_COLS]) { return csv_split(line, fields, MAX_COLS); }
 
 typedef struct table {
     char names[MAX_COLS][64];
@@ -111,64 +96,9 @@ static int col(const table *h, const char *name)
     return -1;
 }
 
-static ec_dim tl_dim(char c)
-{
-    switch (c) {
-    case 'C': return EC_DIM_C;
-    case 'M': return EC_DIM_K;
-    case 'R': return EC_DIM_R;
-    case 'S': return EC_DIM_S;
-    case 'N': return EC_DIM_N;
-    case 'P': return EC_DIM_P;
-    case 'Q': return EC_DIM_Q;
-    }
-    fail_msg("mapping_compact: unknown dimension %c", c);
-    return EC_DIM_N;
-}
-
-/* "L5[WIO] Q5 M2 C3 - L4[IO] M3 P55 Q11X - ..." : Timeloop's L_k is our
- * level L - k. */
 static void parse_compact(const char *text, const arch *a, ec_memory *m, ec_dataflow *d)
 {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", text);
-    char *save = NULL;
-    int level = -1;
-    ec_dim order[EC_NDIMS];
-    int norder = 0;
-    for (char *tok = strtok_r(buf, " ", &save);; tok = strtok_r(NULL, " ", &save)) {
-        if (!tok || strcmp(tok, "-") == 0 || tok[0] == 'L') {
-            if (level >= 0) { /* finish the level's order */
-                for (int dd = 0; dd < EC_NDIMS; dd++) {
-                    int seen = 0;
-                    for (int i = 0; i < norder; i++) seen |= order[i] == (ec_dim)dd;
-                    if (!seen) order[norder++] = (ec_dim)dd;
-                }
-                assert_int_equal(ec_dataflow_set_level_order(d, level, order), EC_OK);
-                level = -1;
-            }
-            if (!tok) break;
-            if (tok[0] != 'L') continue;
-            int k = atoi(tok + 1);
-            level = a->levels - k;
-            norder = 0;
-            const char *br = strchr(tok, '[');
-            int64_t keep = 0;
-            for (const char *p = br + 1; *p && *p != ']'; p++)
-                keep |= *p == 'I' ? 1 : *p == 'W' ? 2 : *p == 'O' ? 4 : 0;
-            assert_int_equal(ec_memory_level_set(m, level, EC_HIER_KEEP, keep), EC_OK);
-            continue;
-        }
-        ec_dim dim = tl_dim(tok[0]);
-        char *end;
-        long long f = strtoll(tok + 1, &end, 10);
-        ec_loop_kind kind = *end == 'X' ? EC_LOOP_SPATIAL_X : *end == 'Y' ? EC_LOOP_SPATIAL_Y
-                                                                          : EC_LOOP_TEMPORAL;
-        if (kind == EC_LOOP_TEMPORAL) order[norder++] = dim;
-        int64_t old;
-        assert_int_equal(ec_dataflow_get_factor(d, level, kind, dim, &old), EC_OK);
-        assert_int_equal(ec_dataflow_set_factor(d, level, kind, dim, (old ? old : 1) * f), EC_OK);
-    }
+    if (compact_read(text, a->levels, m, d) != 0) fail_msg("mapping_compact: cannot read '%s'", text);
 }
 
 static int close_enough(double got, double want)

@@ -22,29 +22,13 @@
 #include <string.h>
 
 #include "ecnn.h"
+#include "csv_split.h"
 
 #define EXPECTED_ROWS 504
 #define MAX_COLS 64
 #define MAX_LINE 4096
 
-/* Split a CSV line (no quoting in this file) in place; strips CR/LF. */
-static int split_csv(char *line, char *fields[MAX_COLS])
-{
-    size_t len = strlen(line);
-    while (len > 0 && (line[len - 1] == '\n' || line[len - 1] == '\r')) line[--len] = '\0';
-    if (len == 0) return 0;
-    int n = 0;
-    char *p = line;
-    for (;;) {
-        if (n == MAX_COLS) return -1;
-        fields[n++] = p;
-        char *comma = strchr(p, ',');
-        if (!comma) break;
-        *comma = '\0';
-        p = comma + 1;
-    }
-    return n;
-}
+static int split_csv(char *line, char *fields[MAX_COLS]) { return csv_split(line, fields, MAX_COLS); }
 
 typedef struct header {
     char names[MAX_COLS][64];

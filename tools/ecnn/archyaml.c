@@ -1,3 +1,6 @@
+/* Timeloop architecture (v0.3), Accelergy ERT and Timeloop mapping files
+ * read with libyaml (docs/cli.md, "ecnn layer on a hierarchy"): every
+ * error names the file and line. */
 #include "archyaml.h"
 
 #include "util.h"
@@ -267,24 +270,29 @@ int arch_read(const char *path, arch_desc *a)
     return rc;
 }
 
+/* name without its "[lo..hi]" ranges, truncated to size. */
+static void strip_ranges(char *dst, size_t size, const char *name)
+{
+    size_t j = 0;
+    for (const char *p = name; *p && j < size - 1; p++) {
+        if (*p == '[') {
+            while (*p && *p != ']') p++;
+            if (!*p) break;
+            continue;
+        }
+        dst[j++] = *p;
+    }
+    dst[j] = '\0';
+}
+
 /* The table of a component: its full name, ranges and all, or the same
  * name with the ranges dropped. */
 static int same_component(const char *ert, const char *arch)
 {
     if (strcmp(ert, arch) == 0) return 1;
     char a[160], b[160];
-    size_t j = 0;
-    for (const char *p = ert; *p && j < sizeof a - 1; p++) {
-        if (*p == '[') { while (*p && *p != ']') p++; if (!*p) break; continue; }
-        a[j++] = *p;
-    }
-    a[j] = '\0';
-    j = 0;
-    for (const char *p = arch; *p && j < sizeof b - 1; p++) {
-        if (*p == '[') { while (*p && *p != ']') p++; if (!*p) break; continue; }
-        b[j++] = *p;
-    }
-    b[j] = '\0';
+    strip_ranges(a, sizeof a, ert);
+    strip_ranges(b, sizeof b, arch);
     return strcmp(a, b) == 0;
 }
 

@@ -51,13 +51,14 @@ int hier_wanted(int argc, char **argv)
 static const char *const tensor_names[3] = {"I", "W", "O"};
 static const char *const action_names[3] = {"reads", "fills", "updates"};
 
-/* A preset: zoo directory/arch/NAME/{arch,ERT}.yaml. */
+/* A preset: <zoo directory>/../arch/NAME/{arch,ERT}.yaml (tools/arch in
+ * the source tree, <datadir>/ecnn/arch installed). */
 static int preset_paths(const char *name, char *arch, char *ert, size_t size)
 {
     if (strchr(name, '/') || strchr(name, '.')) return 0;
     char dir[1024], sub[1100];
     if (zoo_dir(dir, sizeof dir, 0) != 0) return -1;
-    snprintf(sub, sizeof sub, "%s/arch/%s", dir, name);
+    snprintf(sub, sizeof sub, "%s/../arch/%s", dir, name);
     if (path_kind(sub) != 1) {
         tool_error("--arch %s: no such file, and no preset of that name (presets: eyeriss_like, "
                    "simba_like)", name);

@@ -14,8 +14,9 @@ See README.md ("Python binding") and docs/python.md.
 from ._capi import ABI_MAJOR, DIMS, Footprint, Policy, Reuse, Status, library_path
 from ._capi import version_number as _version_number
 from ._capi import version_string as _version_string
-from ._core import (Asymptotic, Bound, Counts, Dataflow, Energy, Gap, Layer, Memory, Result,
-                    Sizes, Tiles, asymptotic, count, evaluate, lower_bound)
+from ._capi import CAPACITY_UNBOUNDED as UNBOUNDED
+from ._core import (Asymptotic, Bound, Counts, Dataflow, Energy, Gap, Layer, Level, Memory,
+                    Result, Sizes, Tiles, asymptotic, count, evaluate, lower_bound)
 from ._errors import (CapacityError, CountOverflowError, EcnnError, EmptyOutputError,
                       EnergyError, GroupsError, LimitError, NoMemoryError, NotEvaluatedError,
                       NullError, OrderError, RangeError, ReadOnlyError, TileError,
@@ -46,7 +47,7 @@ __all__ = [
     "Layer", "Memory", "Dataflow", "Result", "evaluate", "count", "lower_bound", "asymptotic",
     "Policy", "Reuse", "Footprint", "Status", "OS", "WS", "IS", "CUSTOM", "OPTIMAL",
     "SLIDE", "REFETCH", "EXACT", "BBOX",
-    "Sizes", "Tiles", "Counts", "Energy", "Bound", "Gap", "Asymptotic",
+    "Sizes", "Tiles", "Counts", "Energy", "Bound", "Gap", "Asymptotic", "Level", "UNBOUNDED",
     "EcnnError", "NullError", "UnknownKeyError", "RangeError", "GroupsError", "EmptyOutputError",
     "OrderError", "TileError", "CapacityError", "EnergyError", "CountOverflowError",
     "NoMemoryError", "NotEvaluatedError", "ReadOnlyError", "LimitError", "UnavailableError",

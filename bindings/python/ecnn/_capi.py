@@ -92,6 +92,13 @@ RESULT_FIELDS = {"macs": 0, "dram_total": 1, "policy": 2, "partition_I": 3,
 BOUND_FIELDS = {"i_used": 0, "w_used": 1, "macs_real": 2, "rho": 3, "compulsory": 4,
                 "communication": 5, "transfers": 6}
 
+# Hierarchies (docs/hierarchy.md): ec_hier_param, ec_action, ec_loop_kind.
+HIER_MAX_LEVELS = 8
+CAPACITY_UNBOUNDED = -1
+HIER_PARAMS = {"capacity": 0, "mesh_x": 1, "mesh_y": 2, "keep": 3}
+ACTIONS = {"read": 0, "fill": 1, "update": 2}
+LOOP_KINDS = {"temporal": 0, "x": 1, "y": 2}
+
 # --- loading ----------------------------------------------------------------
 
 
@@ -205,6 +212,25 @@ _PROTOTYPES = {
     "ec_result_gap": (_e, [RESULT, _pd, _pd]),
     "ec_asymptotic": (_e, [LAYER, MEMORY, _e, _pd, _pd, _pd]),
     "ec_result_asymptotic": (_e, [RESULT, _pd, _pd, _pd]),
+
+    "ec_memory_set_levels": (_e, [MEMORY, ctypes.c_int]),
+    "ec_memory_get_levels": (_e, [MEMORY, ctypes.POINTER(ctypes.c_int)]),
+    "ec_memory_level_set": (_e, [MEMORY, ctypes.c_int, _e, _i64]),
+    "ec_memory_level_get": (_e, [MEMORY, ctypes.c_int, _e, _pi64]),
+    "ec_memory_level_set_name": (_e, [MEMORY, ctypes.c_int, _str]),
+    "ec_memory_level_name": (_str, [MEMORY, ctypes.c_int]),
+    "ec_memory_level_set_energy": (_e, [MEMORY, ctypes.c_int, _e, _e, ctypes.c_double]),
+    "ec_memory_level_get_energy": (_e, [MEMORY, ctypes.c_int, _e, _e, _pd]),
+    "ec_dataflow_set_factor": (_e, [DATAFLOW, ctypes.c_int, _e, _e, _i64]),
+    "ec_dataflow_get_factor": (_e, [DATAFLOW, ctypes.c_int, _e, _e, _pi64]),
+    "ec_dataflow_set_level_order_string": (_e, [DATAFLOW, ctypes.c_int, _str]),
+    "ec_dataflow_get_level_order": (_e, [DATAFLOW, ctypes.c_int, _pdim]),
+    "ec_dataflow_clear_mapping": (_e, [DATAFLOW]),
+    "ec_result_levels": (_e, [RESULT, ctypes.POINTER(ctypes.c_int)]),
+    "ec_result_level_count": (_e, [RESULT, ctypes.c_int, _e, _e, _pi64]),
+    "ec_result_level_energy": (_e, [RESULT, ctypes.c_int, _pd]),
+    "ec_result_level_instances": (_e, [RESULT, ctypes.c_int, _pi64]),
+    "ec_result_level_bound": (_e, [RESULT, ctypes.c_int, _pi64, _pi64]),
 
     "ec_evaluate": (_e, [LAYER, MEMORY, DATAFLOW, RESULT]),
     "ec_count": (_e, [LAYER, MEMORY, DATAFLOW, RESULT]),

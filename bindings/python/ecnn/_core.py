@@ -5,7 +5,7 @@ import operator
 from typing import NamedTuple, Optional, Tuple
 
 from . import _capi, memfile
-from ._capi import DIMS, Footprint, Policy, Reuse, Status, lib
+from ._capi import DIMS, TENSORS, Footprint, Policy, Reuse, Status, lib
 from ._errors import EcnnError, NoMemoryError, RangeError, check, error
 
 _INT64_MIN, _INT64_MAX = -(1 << 63), (1 << 63) - 1
@@ -214,6 +214,57 @@ class Memory(_Handle):
         """Every parameter, as a dict."""
         return {name: getattr(self, name) for name in self.PARAMS}
 
+    # --- hierarchies (docs/hierarchy.md) ---
+
+    @property
+    def levels(self):
+        """On-chip levels of the hierarchy (0: the two-level model)."""
+        n = ctypes.c_int()
+        self._check(lib.ec_memory_get_levels(self._h, ctypes.byref(n)))
+        return n.value
+
+    def set_levels(self, levels):
+        """Make this memory DRAM plus `levels` on-chip levels (1 to 8), every
+        level at its defaults (ec_memory_set_levels), or the two-level model
+        (0). Returns self."""
+        self._check(lib.ec_memory_set_levels(self._h, int(levels)))
+        return self
+
+    def set_level(self, level, *, name=None, capacity=None, mesh_x=None, mesh_y=None,
+                  keep=None):
+        """Configure level `level` (0 = DRAM .. levels; levels + 1 = the MACs,
+        meshes only): capacity in words per instance (None leaves it,
+        ecnn.UNBOUNDED for none), mesh_x/mesh_y instances, keep the tensors
+        kept as letters ("IO"). Returns self."""
+        if name is not None:
+            self._check(lib.ec_memory_level_set_name(self._h, level, str(name).encode()))
+        for key, value in (("capacity", capacity), ("mesh_x", mesh_x), ("mesh_y", mesh_y)):
+            if value is not None:
+                self._check(lib.ec_memory_level_set(self._h, level, _capi.HIER_PARAMS[key],
+                                                    _int64("memory", key, value)))
+        if keep is not None:
+            mask = 0
+            for t in str(keep).upper():
+                if t not in TENSORS:
+                    raise ValueError(f"memory: level {level}: keep {keep!r}: unknown tensor {t!r}")
+                mask |= 1 << TENSORS.index(t)
+            self._check(lib.ec_memory_level_set(self._h, level, _capi.HIER_PARAMS["keep"], mask))
+        return self
+
+    def set_level_energy(self, level, action, energy, tensors="IWO"):
+        """Energy per word of `action` ("read", "fill", "update") on each of
+        `tensors` at `level`. Returns self."""
+        if action not in _capi.ACTIONS:
+            raise ValueError(f"memory: unknown action {action!r} (read, fill, update)")
+        for t in tensors:
+            self._check(lib.ec_memory_level_set_energy(self._h, level, TENSORS.index(t),
+                                                       _capi.ACTIONS[action], float(energy)))
+        return self
+
+    def level_name(self, level):
+        """The name of a level ("" if there is none)."""
+        return lib.ec_memory_level_name(self._h, level).decode()
+
     def __repr__(self):
         if self.closed:
             return "<ecnn.Memory (closed)>"
@@ -356,6 +407,41 @@ class Dataflow(_Handle):
     def footprint(self, value):
         self._set(_capi.DF_FOOTPRINT, _enum("footprint", Footprint, value))
 
+    # --- the mapping of a hierarchy (docs/hierarchy.md) ---
+
+    def set_factor(self, level, dim, factor, kind="temporal"):
+        """One factor of the mapping: the loop over `dim` ("K") of `kind`
+        ("temporal", "x", "y": spatial fanout to the next inner level) at
+        `level` (0 = DRAM). Returns self."""
+        if kind not in _capi.LOOP_KINDS or dim not in DIMS:
+            raise ValueError(f"dataflow: kind {kind!r} or dimension {dim!r} unknown")
+        self._check(lib.ec_dataflow_set_factor(self._h, level, _capi.LOOP_KINDS[kind],
+                                               DIMS.index(dim), _int64("dataflow", "factor", factor)))
+        return self
+
+    def factor(self, level, dim, kind="temporal"):
+        """A factor as set (0: not given)."""
+        v = ctypes.c_int64()
+        self._check(lib.ec_dataflow_get_factor(self._h, level, _capi.LOOP_KINDS[kind],
+                                               DIMS.index(dim), ctypes.byref(v)))
+        return v.value
+
+    def set_level_order(self, level, order):
+        """The order of level `level`'s temporal loops, outermost first
+        ("NGKCPQRS"). Returns self."""
+        self._check(lib.ec_dataflow_set_level_order_string(self._h, level, str(order).encode()))
+        return self
+
+    def level_order(self, level):
+        order = _capi.DIM_ARRAY()
+        self._check(lib.ec_dataflow_get_level_order(self._h, level, order))
+        return "".join(DIMS[d] for d in order)
+
+    def clear_mapping(self):
+        """Forget every factor and level order. Returns self."""
+        self._check(lib.ec_dataflow_clear_mapping(self._h))
+        return self
+
     @property
     def tiles(self):
         """Tiles(N, ..., S); 0 is automatic. Set from a mapping {"K": 16}:
@@ -443,6 +529,22 @@ class Asymptotic(NamedTuple):
     energy: float
 
 
+class Level(NamedTuple):
+    """One level of an evaluated hierarchy (level 0 DRAM; for the two-level
+    model, level 1 is the Buffer): counts summed over the level's
+    `instances`, its energy, and at the boundary above it (levels >= 1 of a
+    hierarchy) the words moved across and the two-level lower bound with
+    the level and all inside it as the Buffer (None where unavailable)."""
+    level: int
+    instances: int
+    reads: Counts
+    fills: Counts
+    updates: Counts
+    energy: float
+    traffic: Optional[int]
+    bound: Optional[int]
+
+
 @dataclasses.dataclass(frozen=True)
 class Result:
     """Everything an evaluation reports. Counts are words; dram_reads.I is
@@ -466,6 +568,7 @@ class Result:
     bound: Optional[Bound]
     gap: Optional[Gap]
     asymptotic: Optional[Asymptotic]
+    levels: Tuple[Level, ...] = ()
 
     def count(self, tensor, level, access):
         """One count: count("I", "dram", "read")."""
@@ -542,6 +645,20 @@ def _read_result(ptr, method):
     asymptotic = _optional(lib.ec_result_asymptotic(ptr, *map(ctypes.byref, asym)),
                            lambda: Asymptotic(*(a.value for a in asym)), ptr)
     f = _capi.RESULT_FIELDS
+    nlev = ctypes.c_int()
+    check(lib.ec_result_levels(ptr, ctypes.byref(nlev)), lambda: lib.ec_result_message(ptr))
+    levels = []
+    for lv in range(nlev.value + 1):
+        def per(action, lv=lv):
+            return Counts(*(i64(lib.ec_result_level_count, lv, t, _capi.ACTIONS[action])
+                            for t in range(3)))
+        e = ctypes.c_double()
+        check(lib.ec_result_level_energy(ptr, lv, ctypes.byref(e)), lambda: lib.ec_result_message(ptr))
+        b, t = ctypes.c_int64(), ctypes.c_int64()
+        has = lv >= 1 and lib.ec_result_level_bound(ptr, lv, ctypes.byref(b), ctypes.byref(t)) == Status.OK
+        levels.append(Level(lv, i64(lib.ec_result_level_instances, lv), per("read"), per("fill"),
+                            per("update"), e.value, t.value if has else None,
+                            b.value if has else None))
     return Result(
         method=method,
         policy=Policy(i64(lib.ec_result_get, f["policy"])),
@@ -559,6 +676,7 @@ def _read_result(ptr, method):
         bound=_read_bound(ptr),
         gap=gap,
         asymptotic=asymptotic,
+        levels=tuple(levels),
     )
 
 
