@@ -13,9 +13,9 @@
 #include <string.h>
 
 #define HS_SLOTS (EC_HL * 3)
-#define HS_EXACT_LIMIT 20000 /* mappings: at most this many, the search is exhaustive */
+#define HS_EXACT_LIMIT 100000 /* mappings: at most this many, the search is exhaustive */
 #define HS_BUDGET 400000     /* evaluations of the local search, at most */
-#define HS_RESTARTS 12       /* seeded random starts besides the baselines */
+#define HS_RESTARTS 32       /* seeded random starts besides the baselines */
 
 typedef struct hs_map {
     int64_t f[EC_HL][3][EC_NDIMS];
