@@ -628,8 +628,9 @@ EC_API ec_status ec_count(const ec_layer *layer, const ec_memory *memory,
  * at a level the memory does not have, or a mesh that is not a multiple of
  * the outer level's; ::EC_E_LIMIT when more than 1024 sibling tiles must be
  * compared on one axis (ec_count(): more than 2^27 steps times instances at
- * a level). The dataflow's policy, order and tiles are not used on a
- * hierarchy (its mapping is); the result reports policy ::EC_POLICY_CUSTOM,
+ * a level). The dataflow's policy (except ::EC_POLICY_OPTIMAL, which makes
+ * ec_evaluate() search the mapping: docs/mapper.md), order and tiles are
+ * not used on a hierarchy (its mapping is); the result reports policy ::EC_POLICY_CUSTOM,
  * level 0's order and level 1's tile. ec_lower_bound() and ec_asymptotic()
  * still describe the two-level Buffer of ::EC_MEM_CAPACITY.
  * After an evaluation on a hierarchy, ec_result_bound() gives section 7's
