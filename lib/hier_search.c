@@ -355,40 +355,44 @@ static void spatial_seed(hs_ctx *c, const hs_map *m0, hs_map *m, int random_rest
 
 /* ---- setting up ---- */
 
-static int64_t binom(int64_t n, int64_t k)
-{
-    int64_t r = 1;
-    for (int64_t i = 1; i <= k; i++) {
-        if (ck_mul(r, n - k + i, &r)) return INT64_MAX;
-        r /= i;
-    }
-    return r;
-}
+/* The mappings the exhaustive search would evaluate: over the assignments
+ * of factors that fit the fanouts, the product over levels of (loops > 1
+ * at the level, not fixed innermost)!. Counting stops above the limit
+ * (or after 50 times as many assignments), which then returns limit + 1. */
+typedef struct hs_count {
+    int64_t total, assignments;
+} hs_count;
 
-/* The mappings the exhaustive search would visit (saturating). */
-static int64_t space_size(const hs_ctx *c, const int64_t rem[EC_NDIMS])
+static int count_space(const hs_ctx *c, hs_map *m, int d, int i, int64_t left, hs_count *n)
 {
-    int64_t total = 1;
-    for (int d = 0; d < EC_NDIMS; d++) {
-        int64_t n = rem[d];
-        for (int64_t p = 2; p * p <= n || n > 1; p++) {
-            if (p * p > n) p = n;
-            int e = 0;
-            while (n % p == 0) n /= p, e++;
-            if (e && ck_mul(total, binom(e + c->nslot[d] - 1, c->nslot[d] - 1), &total))
-                return INT64_MAX;
+    if (i == 0) {
+        while (d < EC_NDIMS && c->nslot[d] == 0) d++;
+        if (d == EC_NDIMS) {
+            if (++n->assignments > 50 * (int64_t)HS_EXACT_LIMIT) return 0;
+            if (!fits_fanout(c, m)) return 1;
+            int64_t ways = 1;
+            for (int l = 0; l <= c->L; l++) {
+                int live = 0;
+                for (int k = 0; k < c->nfree[l]; k++) live += m->f[l][0][m->perm[l][k]] > 1;
+                for (int k = 2; k <= live; k++) ways *= k;
+            }
+            n->total += ways;
+            return n->total <= HS_EXACT_LIMIT;
         }
+        left = c->rem[d];
     }
-    for (int l = 0; l <= c->L; l++) {
-        int live = 0;
-        for (int i = 0; i < c->nfree[l]; i++) {
-            ec_dim d = c->best.perm[l][i];
-            for (int s = 0; s < c->nslot[d]; s++) live += c->sl[d][s] == l && c->sk[d][s] == 0;
-        }
-        for (int i = 2; i <= live; i++)
-            if (ck_mul(total, i, &total)) return INT64_MAX;
+    int l = c->sl[d][i], k = c->sk[d][i];
+    int64_t keep = m->f[l][k][d];
+    int ok = 1;
+    for (int64_t q = 1; q <= left && ok; q++) {
+        if (left % q) continue;
+        if (i == c->nslot[d] - 1 && q != left) continue;
+        m->f[l][k][d] = keep * q;
+        ok = i == c->nslot[d] - 1 ? count_space(c, m, d + 1, 0, 0, n)
+                                  : count_space(c, m, d, i + 1, left / q, n);
     }
-    return total;
+    m->f[l][k][d] = keep;
+    return ok;
 }
 
 /* Lower bound on the energy of any mapping: the MACs, and the words that
@@ -495,7 +499,6 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         for (int i = 0; i < EC_NDIMS; i++)
             if (!(inner >> def[i] & 1u)) m0.perm[l][c->nfree[l]++] = def[i];
     }
-    c->best = m0; /* for space_size's perms only */
 
     /* Baseline 1: the mapping set on the dataflow, as ec_evaluate() would
      * evaluate it; also a start when it honours the fixed factors. */
@@ -509,8 +512,9 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         for (int x = 0; x < EC_NTENSORS; x++)
             for (int a = 0; a < EC_HACT; a++) base_dram += c->tmp.hier.count[0][x][a];
     }
-    int64_t size = space_size(c, rem);
-    int exact = size <= HS_EXACT_LIMIT;
+    hs_count cnt = {0, 0};
+    hs_map probe = m0;
+    int exact = count_space(c, &probe, 0, 0, 0, &cnt);
     if (exact) {
         hs_map m = m0;
         enum_factors(c, &m, 0, 0, 0);
