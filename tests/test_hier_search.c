@@ -32,7 +32,7 @@ typedef struct hcase {
     ec_memory *m;
     int L;
     int64_t ext[EC_NDIMS];
-    int64_t fan[4][3];
+    int64_t fan[EC_HIER_MAX_LEVELS + 1][3];
 } hcase;
 
 static void random_case(rng *r, hcase *c, int64_t maxdim)
@@ -86,7 +86,7 @@ typedef struct brute {
     hcase *c;
     ec_dataflow *d;
     ec_result *res;
-    int64_t f[4][3][EC_NDIMS];
+    int64_t f[EC_HIER_MAX_LEVELS + 1][3][EC_NDIMS];
     int nslot;
     int sl[12], sk[12];
     long visited;
