@@ -198,12 +198,34 @@ static uint64_t rnd(hs_ctx *c)
     return c->rng >> 33;
 }
 
+/* The current mapping of a descent. */
+typedef struct hs_cur {
+    hs_map m;
+    double e;
+    int64_t dram;
+} hs_cur;
+
+/* Takes t when it evaluates and is better than the current mapping. */
+static int improves(hs_ctx *c, hs_cur *cur, const hs_map *t)
+{
+    double e;
+    int64_t dram;
+    if (!eval(c, t, &e, &dram) || cmp(c, e, dram, t, cur->e, cur->dram, &cur->m) >= 0) return 0;
+    cur->m = *t;
+    cur->e = e;
+    cur->dram = dram;
+    return 1;
+}
+
 /* First improvement over moves of a divisor of one factor to another slot
  * of the same dimension and moves of one loop to another place in its
  * level's order, until no move improves. */
-static void descend(hs_ctx *c, hs_map m, double e, int64_t dram)
+static void descend(hs_ctx *c, hs_map m0, double e0, int64_t dram0)
 {
+    hs_cur cur = {m0, e0, dram0};
+    hs_map m;
 again:
+    m = cur.m;
     if (c->evaluated >= HS_BUDGET) goto done;
     for (int d = 0; d < EC_NDIMS; d++) {
         if (c->nslot[d] < 2) continue;
@@ -218,14 +240,7 @@ again:
                     int lb = c->sl[d][b], kb = c->sk[d][b];
                     t.f[la][ka][d] /= q;
                     t.f[lb][kb][d] *= q;
-                    double e2;
-                    int64_t d2;
-                    if (eval(c, &t, &e2, &d2) && cmp(c, e2, d2, &t, e, dram, &m) < 0) {
-                        m = t;
-                        e = e2;
-                        dram = d2;
-                        goto again;
-                    }
+                    if (improves(c, &cur, &t)) goto again;
                     if (kb == 0 || fits_fanout(c, &t)) continue;
                     /* A spatial slot overflowed: make room by sending a
                      * divisor of another dimension's factor there to that
@@ -239,12 +254,7 @@ again:
                             u.f[lb][kb][d3] /= q3;
                             u.f[c->sl[d3][0]][c->sk[d3][0]][d3] *= q3;
                             if (!fits_fanout(c, &u)) continue;
-                            if (eval(c, &u, &e2, &d2) && cmp(c, e2, d2, &u, e, dram, &m) < 0) {
-                                m = u;
-                                e = e2;
-                                dram = d2;
-                                goto again;
-                            }
+                            if (improves(c, &cur, &u)) goto again;
                             break; /* the smallest divisor that fits */
                         }
                     }
@@ -264,19 +274,12 @@ again:
                 else memmove(&t.perm[l][j + 1], &t.perm[l][j], sizeof(ec_dim) * (size_t)(i - j));
                 t.perm[l][j] = v;
                 if (key_cmp(c, &t, &m) == 0) continue; /* same order of the loops > 1 */
-                double e2;
-                int64_t d2;
-                if (eval(c, &t, &e2, &d2) && cmp(c, e2, d2, &t, e, dram, &m) < 0) {
-                    m = t;
-                    e = e2;
-                    dram = d2;
-                    goto again;
-                }
+                if (improves(c, &cur, &t)) goto again;
             }
         }
     }
 done:
-    offer(c, &m, e, dram);
+    offer(c, &cur.m, cur.e, cur.dram);
 }
 
 static void start(hs_ctx *c, const hs_map *m)

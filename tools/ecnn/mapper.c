@@ -5,12 +5,12 @@
 
 #include "output.h"
 #include "util.h"
+#include "yamldoc.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <yaml.h>
 
 const char mapper_help[] =
     "  --constraints FILE Timeloop constraints (architecture_constraints or\n"
@@ -52,63 +52,12 @@ int mapper_flag(argscan *s, mapper_opts *o)
     return 1;
 }
 
-/* ---- YAML ---- */
+/* ---- constraints ---- */
 
-typedef struct cdoc {
-    const char *path;
-    yaml_document_t doc;
-    int loaded;
-} cdoc;
-
-static yaml_node_t *cnode(cdoc *y, int id) { return yaml_document_get_node(&y->doc, id); }
-
-static const char *cscalar(const yaml_node_t *n)
+/* What the readers below say on error: "file:line: what value". */
+static int cfail(const ydoc *y, const yaml_node_t *n, const char *what, const char *value)
 {
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static yaml_node_t *cget(cdoc *y, yaml_node_t *map, const char *key)
-{
-    if (!map || map->type != YAML_MAPPING_NODE) return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *k = cscalar(cnode(y, p->key));
-        if (k && strcmp(k, key) == 0) return cnode(y, p->value);
-    }
-    return NULL;
-}
-
-static int cfail(const cdoc *y, const yaml_node_t *n, const char *what, const char *value)
-{
-    if (n) tool_error("%s:%zu: %s%s%s", y->path, n->start_mark.line + 1, what, value ? " " : "",
-                      value ? value : "");
-    else tool_error("%s: %s%s%s", y->path, what, value ? " " : "", value ? value : "");
-    return -1;
-}
-
-static int cload(cdoc *y, const char *path)
-{
-    memset(y, 0, sizeof *y);
-    y->path = path;
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        tool_error("%s: cannot open: %s", path, strerror(errno));
-        return -1;
-    }
-    yaml_parser_t p;
-    int rc = -1;
-    if (yaml_parser_initialize(&p)) {
-        yaml_parser_set_input_file(&p, f);
-        if (!yaml_parser_load(&p, &y->doc))
-            tool_error("%s:%zu:%zu: YAML syntax error: %s", path, p.problem_mark.line + 1,
-                       p.problem_mark.column + 1, p.problem ? p.problem : "unknown");
-        else {
-            y->loaded = 1;
-            rc = yaml_document_get_root_node(&y->doc) ? 0 : cfail(y, NULL, "the file is empty", NULL);
-        }
-        yaml_parser_delete(&p);
-    }
-    fclose(f);
-    return rc;
+    return yfail(y, n, "%s%s%s", what, value ? " " : "", value ? value : "");
 }
 
 /* Timeloop's letters: M is our K; no G. */
@@ -128,15 +77,15 @@ static int level_of(const arch_desc *a, const char *name)
     return -1;
 }
 
-static int tensor_bits(cdoc *y, yaml_node_t *list, int *mask)
+static int tensor_bits(ydoc *y, yaml_node_t *list, int *mask)
 {
     *mask = 0;
     if (!list) return 0;
     if (list->type != YAML_SEQUENCE_NODE) return cfail(y, list, "expected a list of data spaces", NULL);
     for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top; i++) {
-        const char *s = cscalar(cnode(y, *i));
+        const char *s = yscalar(ynode(y, *i));
         int b = !s ? -1 : !strcmp(s, "Inputs") ? 0 : !strcmp(s, "Weights") ? 1 : !strcmp(s, "Outputs") ? 2 : -1;
-        if (b < 0) return cfail(y, cnode(y, *i), "unknown data space (Inputs, Weights, Outputs):", s);
+        if (b < 0) return cfail(y, ynode(y, *i), "unknown data space (Inputs, Weights, Outputs):", s);
         *mask |= 1 << b;
     }
     return 0;
@@ -156,17 +105,17 @@ static int64_t fanout(const ec_memory *m, int L, int l, int axis)
     return mesh[1] / (mesh[0] ? mesh[0] : 1);
 }
 
-static int one_target(cdoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m, ec_dataflow *d)
+static int one_target(ydoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m, ec_dataflow *d)
 {
-    const char *target = cscalar(cget(y, e, "target"));
-    const char *type = cscalar(cget(y, e, "type"));
+    const char *target = yscalar(yget(y, e, "target"));
+    const char *type = yscalar(yget(y, e, "type"));
     if (!target || !type) return cfail(y, e, "a constraint without 'target' or 'type'", NULL);
     int level = level_of(a, target);
     if (level < 0) return cfail(y, e, "target is not a storage level of the architecture:", target);
     int L = a->nlevels - 1;
     if (!strcmp(type, "bypass") || !strcmp(type, "datatype")) {
         int keep, bypass;
-        if (tensor_bits(y, cget(y, e, "keep"), &keep) || tensor_bits(y, cget(y, e, "bypass"), &bypass))
+        if (tensor_bits(y, yget(y, e, "keep"), &keep) || tensor_bits(y, yget(y, e, "bypass"), &bypass))
             return -1;
         int64_t cur;
         ec_memory_level_get(m, level, EC_HIER_KEEP, &cur);
@@ -179,8 +128,8 @@ static int one_target(cdoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m,
     int spatial = !strcmp(type, "spatial");
     if (!spatial && strcmp(type, "temporal"))
         return cfail(y, e, "unsupported constraint type (bypass, datatype, temporal, spatial):", type);
-    yaml_node_t *pn = cget(y, e, "permutation"), *fn = cget(y, e, "factors"), *sn = cget(y, e, "split");
-    const char *perm = cscalar(pn), *factors = cscalar(fn);
+    yaml_node_t *pn = yget(y, e, "permutation"), *fn = yget(y, e, "factors"), *sn = yget(y, e, "split");
+    const char *perm = yscalar(pn), *factors = yscalar(fn);
     if ((pn && !perm) || (fn && !factors)) return cfail(y, e, "permutation and factors are strings", NULL);
     /* the permutation's letters, innermost first, spaces dropped */
     ec_dim pd[EC_NDIMS];
@@ -193,7 +142,7 @@ static int one_target(cdoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m,
     }
     int64_t split = -1;
     if (sn) {
-        const char *sv = cscalar(sn);
+        const char *sv = yscalar(sn);
         char *end;
         split = sv ? strtoll(sv, &end, 10) : -1;
         if (!sv || *end || split < 0) return cfail(y, sn, "split: expected a whole number >= 0, got", sv);
@@ -245,26 +194,26 @@ static int one_target(cdoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m,
 
 int cons_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow *d)
 {
-    cdoc y;
-    int rc = cload(&y, path);
+    ydoc y;
+    int rc = yload(&y, path);
     if (rc == 0) {
         yaml_node_t *root = yaml_document_get_root_node(&y.doc), *list = NULL;
         static const char *const keys[] = {"architecture_constraints", "mapspace_constraints",
                                            "mapspace", "constraints"};
         for (int k = 0; k < 4 && !list; k++) {
-            yaml_node_t *sec = cget(&y, root, keys[k]);
-            if (sec) list = cget(&y, sec, "targets");
+            yaml_node_t *sec = yget(&y, root, keys[k]);
+            if (sec) list = yget(&y, sec, "targets");
             if (sec && !list && sec->type == YAML_SEQUENCE_NODE) list = sec;
         }
-        if (!list) list = cget(&y, root, "targets");
+        if (!list) list = yget(&y, root, "targets");
         if (!list || list->type != YAML_SEQUENCE_NODE)
             rc = cfail(&y, root, "expected architecture_constraints: or mapspace_constraints: with "
                                  "a list under targets:", NULL);
         for (yaml_node_item_t *i = list && !rc ? list->data.sequence.items.start : NULL;
              i && i < list->data.sequence.items.top && rc == 0; i++)
-            rc = one_target(&y, cnode(&y, *i), a, m, d);
+            rc = one_target(&y, ynode(&y, *i), a, m, d);
     }
-    if (y.loaded) yaml_document_delete(&y.doc);
+    yfree(&y);
     return rc;
 }
 
