@@ -57,8 +57,11 @@ static int fits_fanout(const hs_ctx *c, const hs_map *m)
     for (int l = 0; l <= c->L; l++)
         for (int k = 1; k < 3; k++) {
             int64_t p = 1;
-            for (int d = 0; d < EC_NDIMS; d++) p *= m->f[l][k][d];
-            if (p > c->fan[l][k]) return 0;
+            for (int d = 0; d < EC_NDIMS; d++) {
+                if (m->f[l][k][d] > c->fan[l][k]) return 0; /* also keeps p from overflowing */
+                p *= m->f[l][k][d];
+                if (p > c->fan[l][k]) return 0;
+            }
         }
     return 1;
 }
@@ -377,7 +380,7 @@ static int count_space(const hs_ctx *c, hs_map *m, int d, int i, int64_t left, h
             for (int l = 0; l <= c->L; l++) {
                 int live = 0;
                 for (int k = 0; k < c->nfree[l]; k++) live += m->f[l][0][m->perm[l][k]] > 1;
-                for (int k = 2; k <= live; k++) ways *= k;
+                for (int k = 2; k <= live && ways <= HS_EXACT_LIMIT; k++) ways *= k;
             }
             n->total += ways;
             return n->total <= HS_EXACT_LIMIT;
@@ -447,6 +450,15 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
     for (int l = 0; l <= L; l++)
         for (int a = 0; a < 2; a++) c->fan[l][1 + a] = mesh[l + 1][a] / mesh[l][a];
 
+    for (int l = L + 1; l < EC_HL; l++)
+        for (int kk = 0; kk < 3; kk++)
+            for (int d = 0; d < EC_NDIMS; d++)
+                if (k->factor[l][kk][d] > 1 || k->factor[l][kk][d] == EC_FACTOR_REST) {
+                    ec_free(&result->al, c);
+                    ec_msg(msg, "constraint: level %d (factor of %c) is beyond the hierarchy's "
+                           "levels 0..%d", l, ec_dim_letters[d], L);
+                    return ec_result_fail(result, EC_E_RANGE, msg);
+                }
     /* fixed factors, the rest, and the free slots of every dimension */
     hs_map m0;
     memset(&m0, 0, sizeof m0);
@@ -509,7 +521,11 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
     double base_e = 0;
     int64_t base_dram = 0;
     ec_hier_map base_map = dataflow->map;
-    if (ec_hier_run(layer, memory, dataflow, &c->tmp, 0) == EC_OK) {
+    int given = 0;
+    for (int l = 0; l < EC_HL; l++)
+        for (int kk = 0; kk < 3; kk++)
+            for (int d = 0; d < EC_NDIMS; d++) given |= dataflow->map.factor[l][kk][d] != 0;
+    if (given && ec_hier_run(layer, memory, dataflow, &c->tmp, 0) == EC_OK) {
         have_base = 1;
         base_e = c->tmp.energy[EC_PART_TOTAL];
         for (int x = 0; x < EC_NTENSORS; x++)

@@ -375,6 +375,12 @@ static void test_constraints(void **state)
     assert_int_equal(ec_evaluate(ly, m, d, res), EC_E_TILE);
     assert_non_null(strstr(ec_result_message(res), "C"));
     assert_int_equal(ec_result_search(res, NULL, NULL, NULL), EC_E_NOT_EVALUATED);
+    /* a constraint below the innermost level: refused, named */
+    ec_dataflow_constrain_factor(d, 0, EC_LOOP_TEMPORAL, EC_DIM_C, 2);
+    ec_dataflow_constrain_factor(d, 4, EC_LOOP_TEMPORAL, EC_DIM_K, 3);
+    assert_int_equal(ec_evaluate(ly, m, d, res), EC_E_RANGE);
+    assert_non_null(strstr(ec_result_message(res), "level 4"));
+    ec_dataflow_constrain_factor(d, 4, EC_LOOP_TEMPORAL, EC_DIM_K, EC_FACTOR_FREE);
     /* bad arguments */
     assert_int_equal(ec_dataflow_constrain_factor(d, 0, EC_LOOP_TEMPORAL, EC_DIM_C, -2), EC_E_RANGE);
     assert_int_equal(ec_dataflow_constrain_factor(d, 99, EC_LOOP_TEMPORAL, EC_DIM_C, 1), EC_E_RANGE);
