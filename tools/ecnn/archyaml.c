@@ -2,7 +2,6 @@
  * read with libyaml (docs/cli.md, "ecnn layer on a hierarchy"): every
  * error names the file and line. */
 #include "archyaml.h"
-#include "yamldoc.h"
 
 #include "util.h"
 
@@ -14,7 +13,14 @@
 #include <string.h>
 #include <yaml.h>
 
-int yfail(const ydoc *y, const yaml_node_t *n, const char *fmt, ...)
+typedef struct ydoc {
+    const char *path;
+    yaml_document_t doc;
+    int loaded;
+} ydoc;
+
+static int yfail(const ydoc *y, const yaml_node_t *n, const char *fmt, ...) TOOL_PRINTF(3, 4);
+static int yfail(const ydoc *y, const yaml_node_t *n, const char *fmt, ...)
 {
     char msg[768];
     va_list ap;
@@ -26,7 +32,7 @@ int yfail(const ydoc *y, const yaml_node_t *n, const char *fmt, ...)
     return -1;
 }
 
-int yload(ydoc *y, const char *path)
+static int yload(ydoc *y, const char *path)
 {
     memset(y, 0, sizeof *y);
     y->path = path;
@@ -56,22 +62,22 @@ int yload(ydoc *y, const char *path)
     return rc;
 }
 
-void yfree(ydoc *y)
+static void yfree(ydoc *y)
 {
     if (y->loaded) yaml_document_delete(&y->doc);
     y->loaded = 0;
 }
 
-yaml_node_t *ynode(ydoc *y, int id) { return yaml_document_get_node(&y->doc, id); }
-yaml_node_t *yroot(ydoc *y) { return yaml_document_get_root_node(&y->doc); }
+static yaml_node_t *ynode(ydoc *y, int id) { return yaml_document_get_node(&y->doc, id); }
+static yaml_node_t *yroot(ydoc *y) { return yaml_document_get_root_node(&y->doc); }
 
-const char *yscalar(const yaml_node_t *n)
+static const char *yscalar(const yaml_node_t *n)
 {
     return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
 /* The value of key in a mapping, or NULL. */
-yaml_node_t *yget(ydoc *y, yaml_node_t *map, const char *key)
+static yaml_node_t *yget(ydoc *y, yaml_node_t *map, const char *key)
 {
     if (!map || map->type != YAML_MAPPING_NODE) return NULL;
     for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
