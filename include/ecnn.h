@@ -658,8 +658,9 @@ EC_API ec_status ec_count(const ec_layer *layer, const ec_memory *memory,
  * at a level the memory does not have, or a mesh that is not a multiple of
  * the outer level's; ::EC_E_LIMIT when more than 1024 sibling tiles must be
  * compared on one axis (ec_count(): more than 2^27 steps times instances at
- * a level). The dataflow's policy, order and tiles are not used on a
- * hierarchy (its mapping is); the result reports policy ::EC_POLICY_CUSTOM,
+ * a level). The dataflow's policy (except ::EC_POLICY_OPTIMAL, which makes
+ * ec_evaluate() search the mapping: docs/mapper.md), order and tiles are
+ * not used on a hierarchy (its mapping is); the result reports policy ::EC_POLICY_CUSTOM,
  * level 0's order and level 1's tile. ec_lower_bound() and ec_asymptotic()
  * still describe the two-level Buffer of ::EC_MEM_CAPACITY.
  * After an evaluation on a hierarchy, ec_result_bound() gives section 7's
@@ -882,6 +883,86 @@ EC_API ec_status ec_layer_set_gemm(ec_layer *layer, int64_t batch, int64_t group
  */
 EC_API ec_status ec_layer_get_gemm(const ec_layer *layer, int64_t *batch, int64_t *groups,
                                    int64_t *m, int64_t *k, int64_t *n);
+
+/** @} */
+
+/** @defgroup mapper The mapper: searching a hierarchy's mappings (docs/mapper.md)
+ *
+ * On a hierarchy (ec_memory_set_levels()), ::EC_POLICY_OPTIMAL makes
+ * ec_evaluate() search the mapping space instead of evaluating the mapping
+ * set on the dataflow: per level, the temporal factors of every dimension
+ * and their order, and the spatial factors along X and Y within the level's
+ * fanout, the factors of each dimension multiplying to its extent (perfect
+ * factorisation, as Timeloop's). It minimises the energy; ties go to fewer
+ * DRAM accesses, then to the smaller mapping in the order of docs/mapper.md.
+ * The search is exhaustive when the space is small enough (docs/mapper.md
+ * says when) and reports it; otherwise it is a local search whose answer is
+ * never worse than its baselines (the mapping set on the dataflow, when it
+ * is valid, and the mapping with every free factor at DRAM), and the result
+ * carries an energy lower bound. ec_count() never searches: it walks the
+ * mapping set on the dataflow (get the one found with ec_result_mapping()).
+ * Constraints, as Timeloop's constraint files give them, restrict the space:
+ * fixed factors (ec_dataflow_constrain_factor()) and loops fixed innermost
+ * (ec_dataflow_constrain_order()); bypass is the memory's
+ * ::EC_HIER_KEEP and is not searched.
+ * @{ */
+
+/** A factor constraint: the factor is searched (the default). */
+#define EC_FACTOR_FREE 0
+/** A factor constraint: the factor is what the other levels leave of the
+ *  extent (Timeloop's factor 0); the other free factors of the dimension are 1. */
+#define EC_FACTOR_REST (-1)
+
+/**
+ * Constrain the factor of the loop of kind @p kind over @p dim at level
+ * @p level for the search: @p factor >= 1 fixes it, ::EC_FACTOR_REST gives
+ * it the rest of the extent, ::EC_FACTOR_FREE (0) leaves it to the search.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level or a factor
+ *         < -1; ::EC_E_KEY for the kind or dimension. The message names
+ *         them (ec_dataflow_message()).
+ */
+EC_API ec_status ec_dataflow_constrain_factor(ec_dataflow *dataflow, int level, ec_loop_kind kind,
+                                              ec_dim dim, int64_t factor);
+
+/** Read a factor constraint. @return as ec_dataflow_constrain_factor(). */
+EC_API ec_status ec_dataflow_get_constraint(const ec_dataflow *dataflow, int level,
+                                            ec_loop_kind kind, ec_dim dim, int64_t *factor);
+
+/**
+ * Fix the innermost temporal loops of level @p level for the search: @p
+ * inner lists dimensions (letters of "NGKCPQRS"), INNERMOST FIRST, as
+ * Timeloop's permutation constraints do; they take the innermost positions
+ * in that order and the search orders the others outside them. "" removes
+ * the constraint.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level; ::EC_E_ORDER
+ *         for an unknown or repeated letter.
+ */
+EC_API ec_status ec_dataflow_constrain_order(ec_dataflow *dataflow, int level, const char *inner);
+
+/** Remove every constraint. @return ::EC_OK or ::EC_E_NULL. */
+EC_API ec_status ec_dataflow_clear_constraints(ec_dataflow *dataflow);
+
+/**
+ * Copy the mapping a search chose (factors and orders of every level) into
+ * @p dataflow, replacing its mapping (constraints and other settings are
+ * kept), so that ec_evaluate() with a non-search policy or ec_count()
+ * evaluates it again.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_NOT_EVALUATED; ::EC_E_UNAVAILABLE
+ *         when the result is not that of a search.
+ */
+EC_API ec_status ec_result_mapping(const ec_result *result, ec_dataflow *dataflow);
+
+/**
+ * How a search went: @p exact is 1 when it enumerated the whole space it
+ * covers (the answer is optimal there), 0 for the local search;
+ * @p evaluated the mappings it evaluated; @p energy_bound a lower bound on
+ * the energy of every mapping of the layer on the hierarchy
+ * (docs/mapper.md, "The bound"). Any pointer may be NULL.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_NOT_EVALUATED; ::EC_E_UNAVAILABLE
+ *         when the result is not that of a search.
+ */
+EC_API ec_status ec_result_search(const ec_result *result, int *exact, int64_t *evaluated,
+                                  double *energy_bound);
 
 /** @} */
 

@@ -76,13 +76,19 @@ static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_da
 ec_status ec_evaluate(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
                       ec_result *result)
 {
-    if (memory && memory->hier.levels > 0) return ec_hier_run(layer, memory, dataflow, result, 0);
+    if (result) result->found.valid = 0;
+    if (memory && memory->hier.levels > 0) {
+        if (dataflow && dataflow->policy == EC_POLICY_OPTIMAL)
+            return ec_hier_search(layer, memory, dataflow, result); /* docs/mapper.md */
+        return ec_hier_run(layer, memory, dataflow, result, 0);
+    }
     return run(layer, memory, dataflow, result, ec_closed_form);
 }
 
 ec_status ec_count(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
                    ec_result *result)
 {
+    if (result) result->found.valid = 0;
     if (memory && memory->hier.levels > 0) return ec_hier_run(layer, memory, dataflow, result, 1);
     return run(layer, memory, dataflow, result, ec_counter);
 }

@@ -6,6 +6,7 @@
 
 #include "ecnn.h"
 #include "hier.h"
+#include "hier_search.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -41,6 +42,7 @@ struct ec_dataflow {
     int64_t tile[EC_NDIMS]; /* indexed by ec_dim; 0 = automatic */
     char msg[EC_MSG_LEN];
     ec_hier_map map; /* used when the memory is a hierarchy */
+    ec_hier_cons cons; /* the mapper's constraints (docs/mapper.md) */
 };
 
 /* The counts of one evaluation (section 3), per tensor (ec_tensor index). */
@@ -93,6 +95,7 @@ struct ec_result {
     int automatic[EC_NDIMS];
     char msg[EC_MSG_LEN];
     ec_hier_counts hier; /* per-level figures (docs/hierarchy.md) */
+    ec_hier_found found; /* the mapping a search chose (docs/mapper.md) */
 };
 
 

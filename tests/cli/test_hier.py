@@ -214,7 +214,9 @@ def check_errors(tmp):
                  "unknown architecture class")
     expect_error(["layer", prob, "--arch", "no_such_preset", "--mapping", good], 1,
                  ["no_such_preset", "presets: eyeriss_like, simba_like"], "unknown preset")
-    expect_error(["layer", prob, "--arch", "eyeriss_like"], 2, ["--mapping"], "no mapping")
+    # without --mapping the mapper searches (docs/mapper.md, tests/cli/test_mapper.py);
+    # without --arch there is no hierarchy
+    expect_error(["layer", prob, "--mapping", good], 2, ["--arch"], "no architecture")
 
 
 with tempfile.TemporaryDirectory() as tmp:

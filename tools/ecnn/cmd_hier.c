@@ -5,6 +5,7 @@
 #include "archyaml.h"
 #include "commands.h"
 #include "json.h"
+#include "mapper.h"
 #include "output.h"
 #include "table.h"
 #include "timeloop.h"
@@ -16,7 +17,8 @@
 #include <string.h>
 
 static const char usage[] =
-    "usage: ecnn layer PROBLEM.yaml --arch ARCH [--ert ERT.yaml] --mapping MAP.yaml\n"
+    "usage: ecnn layer PROBLEM.yaml --arch ARCH [--ert ERT.yaml] [--mapping MAP.yaml]\n"
+    "                  [--constraints FILE]... [--search] [--emit-mapping DIR]\n"
     "                  [--format table|csv|json]\n"
     "\n"
     "Evaluates one layer on a memory hierarchy described by a Timeloop\n"
@@ -29,7 +31,9 @@ static const char usage[] =
     "                     simba_like (from Timeloop's exercises; docs/cli.md)\n"
     "  --ert ERT.yaml     Accelergy's energy reference table (default: the\n"
     "                     preset's; required with an architecture file)\n"
-    "  --mapping MAP.yaml a Timeloop mapping (the list under 'mapping:')\n"
+    "  --mapping MAP.yaml a Timeloop mapping (the list under 'mapping:'); without\n"
+    "                     it, the mapper searches the best mapping (docs/mapper.md)\n"
+    "%s"
     "  --format F         table (default), csv or json\n";
 
 int hier_wanted(int argc, char **argv)
@@ -37,7 +41,8 @@ int hier_wanted(int argc, char **argv)
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) return 0;
         if (strncmp(argv[i], "--arch", 6) == 0 || strncmp(argv[i], "--mapping", 9) == 0 ||
-            strncmp(argv[i], "--ert", 5) == 0)
+            strncmp(argv[i], "--ert", 5) == 0 || strncmp(argv[i], "--constraints", 13) == 0 ||
+            strncmp(argv[i], "--emit-mapping", 14) == 0 || strcmp(argv[i], "--walk") == 0)
             return 1;
     }
     return 0;
@@ -177,12 +182,44 @@ static void render(outbuf *ob, int format, const hier_out *h, const int64_t v[LP
     table_free(&t);
 }
 
+int hier_load(const char *arch, const char *ert, arch_desc *a, ec_memory *m, char *ert_used,
+              size_t size)
+{
+    char arch_path[1200];
+    int pr = preset_paths(arch, arch_path, ert_used, size);
+    if (pr < 0) return -1;
+    if (pr == 0) {
+        str_copy(arch_path, sizeof arch_path, arch);
+        if (!ert) {
+            tool_error("--arch %s is a file: give its energies with --ert ERT.yaml", arch);
+            return -1;
+        }
+    }
+    if (ert) str_copy(ert_used, size, ert);
+    if (arch_read(arch_path, a) != 0) return -1;
+    int L = a->nlevels - 1;
+    ec_memory_set_levels(m, L);
+    for (int l = 0; l <= L; l++) {
+        ec_memory_level_set_name(m, l, a->level[l].name);
+        if (l) {
+            ec_memory_level_set(m, l, EC_HIER_CAPACITY, a->level[l].capacity);
+            ec_memory_level_set(m, l, EC_HIER_MESH_X, a->level[l].mesh_x);
+            ec_memory_level_set(m, l, EC_HIER_MESH_Y, a->level[l].mesh_y);
+        }
+    }
+    ec_memory_level_set(m, L + 1, EC_HIER_MESH_X, a->mac_mesh_x);
+    ec_memory_level_set(m, L + 1, EC_HIER_MESH_Y, a->mac_mesh_y);
+    return ert_apply(ert_used, a, m) != 0 ? -1 : 0;
+}
+
 int cmd_layer_hier(int argc, char **argv)
 {
     argscan s;
     argscan_init(&s, argc, argv);
     const char *yaml = NULL, *arch = NULL, *ert = NULL, *map = NULL;
     int format = FMT_TABLE, r;
+    mapper_opts mo;
+    mapper_opts_init(&mo);
     for (;;) {
         int k = argscan_next(&s);
         if (k == ARG_END) break;
@@ -192,7 +229,7 @@ int cmd_layer_hier(int argc, char **argv)
             continue;
         }
         if (is_help(&s)) {
-            printf("%s", usage);
+            printf(usage, mapper_help);
             return 0;
         }
         const char **slot = argscan_is(&s, "arch") ? &arch : argscan_is(&s, "ert") ? &ert
@@ -201,33 +238,23 @@ int cmd_layer_hier(int argc, char **argv)
             if (!(*slot = argscan_value(&s))) return EXIT_USAGE;
             continue;
         }
-        if ((r = format_flag(&s, &format))) {
+        if ((r = format_flag(&s, &format)) || (r = mapper_flag(&s, &mo))) {
             if (r < 0) return EXIT_USAGE;
             continue;
         }
         argscan_unknown(&s);
         return EXIT_USAGE;
     }
-    if (!yaml || !arch || !map) {
-        tool_error("a hierarchy needs a problem file, --arch and --mapping (see --help)");
+    if (!yaml || !arch) {
+        tool_error("a hierarchy needs a problem file and --arch (see --help)");
         return EXIT_USAGE;
     }
-    char arch_path[1200], ert_path[1200];
-    int pr = preset_paths(arch, arch_path, ert_path, sizeof arch_path);
-    if (pr < 0) return EXIT_INPUT;
-    if (pr == 0) {
-        str_copy(arch_path, sizeof arch_path, arch);
-        if (!ert) {
-            tool_error("--arch %s is a file: give its energies with --ert ERT.yaml", arch);
-            return EXIT_USAGE;
-        }
-    }
-    if (ert) str_copy(ert_path, sizeof ert_path, ert);
+    if (!map) mo.search = 1;
     int64_t v[LP_COUNT];
     lp_defaults(v);
     if (timeloop_read(yaml, v) != 0) return EXIT_INPUT;
     static arch_desc a;
-    if (arch_read(arch_path, &a) != 0) return EXIT_INPUT;
+    char ert_path[1200];
     int rc = EXIT_INPUT;
     ec_layer *ly = ec_layer_create();
     ec_memory *m = ec_memory_create();
@@ -244,23 +271,14 @@ int cmd_layer_hier(int argc, char **argv)
         tool_error("%s: %s", yaml, err);
         goto out;
     }
+    if (hier_load(arch, ert, &a, m, ert_path, sizeof ert_path) != 0) goto out;
     int L = a.nlevels - 1;
-    ec_memory_set_levels(m, L);
-    for (int l = 0; l <= L; l++) {
-        ec_memory_level_set_name(m, l, a.level[l].name);
-        if (l) {
-            ec_memory_level_set(m, l, EC_HIER_CAPACITY, a.level[l].capacity);
-            ec_memory_level_set(m, l, EC_HIER_MESH_X, a.level[l].mesh_x);
-            ec_memory_level_set(m, l, EC_HIER_MESH_Y, a.level[l].mesh_y);
-        }
-    }
-    ec_memory_level_set(m, L + 1, EC_HIER_MESH_X, a.mac_mesh_x);
-    ec_memory_level_set(m, L + 1, EC_HIER_MESH_Y, a.mac_mesh_y);
-    if (ert_apply(ert_path, &a, m) != 0 || mapping_read(map, &a, m, d) != 0) goto out;
+    if (map && mapping_read(map, &a, m, d) != 0) goto out;
     ec_dataflow_set(d, EC_DF_FOOTPRINT, EC_FOOTPRINT_BBOX);
-    ec_status st = ec_evaluate(ly, m, d, res);
+    if (mapper_prepare(&mo, &a, m, d) != 0) goto out; /* docs/mapper.md */
+    ec_status st = mapper_evaluate(&mo, ly, m, d, res);
     if (st != EC_OK) {
-        tool_error("%s: %s", map, ec_result_message(res));
+        tool_error("%s: %s", map ? map : yaml, ec_result_message(res));
         goto out;
     }
     static hier_out h;
@@ -278,7 +296,8 @@ int cmd_layer_hier(int argc, char **argv)
                 ec_result_level_count(res, l, (ec_tensor)x, (ec_action)act, &h.count[l][x][act]);
         if (l) h.has_bound[l] = ec_result_level_bound(res, l, &h.bound[l], &h.traffic[l]) == EC_OK;
     }
-    render(&ob, format, &h, v, arch, pr ? ert_path : ert, map);
+    render(&ob, format, &h, v, arch, ert_path, map ? map : "(searched: docs/mapper.md)");
+    if (mapper_finish(&mo, &ob, format, &a, m, d, res, yaml) != 0) goto out;
     rc = ob_emit(&ob, stdout, "the result") == 0 ? 0 : EXIT_INPUT;
 out:
     ob_free(&ob);

@@ -1,6 +1,7 @@
 /* ecnn net: every layer of a network under one memory: the dataflow, DRAM
  * traffic per tensor, energy, bound and gap of each, and the totals. */
 #include "commands.h"
+#include "mapper.h"
 #include "dataflow_flags.h"
 #include "evaluate.h"
 #include "memory.h"
@@ -340,6 +341,7 @@ static void json_output(outbuf *ob, const network *net, int64_t batch, const ec_
 
 int cmd_net(int argc, char **argv)
 {
+    if (hier_wanted(argc, argv)) return cmd_net_hier(argc, argv); /* docs/mapper.md */
     argscan s;
     argscan_init(&s, argc, argv);
     mem_desc md, mf;

@@ -233,6 +233,13 @@ _PROTOTYPES = {
     "ec_result_level_energy": (_e, [RESULT, ctypes.c_int, _pd]),
     "ec_result_level_instances": (_e, [RESULT, ctypes.c_int, _pi64]),
     "ec_result_level_bound": (_e, [RESULT, ctypes.c_int, _pi64, _pi64]),
+    # the mapper (docs/mapper.md)
+    "ec_dataflow_constrain_factor": (_e, [DATAFLOW, ctypes.c_int, _e, _e, _i64]),
+    "ec_dataflow_get_constraint": (_e, [DATAFLOW, ctypes.c_int, _e, _e, _pi64]),
+    "ec_dataflow_constrain_order": (_e, [DATAFLOW, ctypes.c_int, _str]),
+    "ec_dataflow_clear_constraints": (_e, [DATAFLOW]),
+    "ec_result_mapping": (_e, [RESULT, DATAFLOW]),
+    "ec_result_search": (_e, [RESULT, ctypes.POINTER(ctypes.c_int), _pi64, _pd]),
 
     "ec_evaluate": (_e, [LAYER, MEMORY, DATAFLOW, RESULT]),
     "ec_count": (_e, [LAYER, MEMORY, DATAFLOW, RESULT]),
