@@ -173,15 +173,28 @@ ec_status ec_bound_compute(const ec_shape *s, const ec_memory *mem, ec_bound_par
     b->T_c = b->I_used + b->W_used + s->size_O;
     int64_t x = b->macs_real ? ceil_ratio_sqrt(b->macs_real, b->rho, M) : 0;
     b->T_io = x > M ? x - M : 0;
+    /* Section 8: s = ceil(x / M) segments of 2M loads, each but the last
+     * full, and the loads exceed (s - 1) * 2M when s >= 2. */
+    int64_t segs = ceil_div(x, M);
+    b->T_seg = 0;
+    if (segs >= 2 && (ck_mul(2 * (segs - 1), M, &b->T_seg) || ck_add(b->T_seg, 1, &b->T_seg))) {
+        ec_msg(msg, "bound: the segment bound exceeds 64 bits");
+        return EC_E_OVERFLOW;
+    }
     b->T = b->T_c > b->T_io ? b->T_c : b->T_io;
+    if (b->T_seg > b->T) b->T = b->T_seg;
 
-    /* Energy: the per-MAC costs every schedule pays, plus the cheapest way to
-     * move T words (section 7). */
+    /* Energy (section 9): the per-MAC costs every schedule pays, the
+     * compulsory reads and writes, and the excess transfers: T_seg's excess
+     * is made of reads; T_io's may be the cheaper kind. Both are lower
+     * bounds; the larger is kept. */
     const double *e = mem->energy;
     double read = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE], write = e[EC_ENERGY_DRAM_WRITE];
     double fixed = ec_fixed_energy(s, mem);
-    double excess = b->T_io > b->T_c ? (double)(b->T_io - b->T_c) : 0.0;
+    double excess_io = b->T_io > b->T_c ? (double)(b->T_io - b->T_c) : 0.0;
+    double excess_seg = b->T_seg > b->T_c ? (double)(b->T_seg - b->T_c) : 0.0;
+    double extra_io = (read < write ? read : write) * excess_io, extra_seg = read * excess_seg;
     b->energy = fixed + read * (double)(b->I_used + b->W_used) + write * (double)s->size_O +
-                (read < write ? read : write) * excess;
+                (extra_seg > extra_io ? extra_seg : extra_io);
     return EC_OK;
 }
