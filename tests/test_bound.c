@@ -36,11 +36,14 @@ static void set_all(ec_layer *l, const int64_t v[16])
  * is read by (2,0), (1,1), (0,2): rho_h = 3 (rows 0 and 3 by 2).
  *   |I_used| = 8*4*4 = 128, |W_used| = 8*8*3*3 = 576, |O| = 8*16 = 128,
  *   MACs_real = 8*8*10*10 = 6400, rho = 9, T_c = 832,
- *   T_io = ceil(6400 / sqrt(9*4)) - 4 = ceil(1066.67) - 4 = 1063, T = 1063.
+ *   T_io = ceil(6400 / sqrt(9*4)) - 4 = ceil(1066.67) - 4 = 1063;
+ *   segments s = ceil(1067 / 4) = 267 (6400 / (3 * 4^1.5) = 266.67),
+ *   T_seg = 2*4*266 + 1 = 2129; T = 2129.
  * Energy bound (200/200/6/6/1), MACs = 8*8*16*9 = 9216:
  *   fixed 9216 + 6*(3*9216 - 128) + 6*9216 = 229632;
  *   reads 704 * (200 + 6) = 145024; writes 128 * 200 = 25600;
- *   excess (1063 - 832) * min(206, 200) = 46200; total 446456. */
+ *   T_io's excess (1063 - 832) * min(206, 200) = 46200, T_seg's excess is
+ *   reads: (2129 - 832) * 206 = 267182, the larger; total 667438. */
 static void test_hand_dense(void **state)
 {
     (void)state;
@@ -57,10 +60,11 @@ static void test_hand_dense(void **state)
     assert_int_equal(bound(r, EC_BOUND_RHO), 9);
     assert_int_equal(bound(r, EC_BOUND_COMPULSORY), 832);
     assert_int_equal(bound(r, EC_BOUND_COMMUNICATION), 1063);
-    assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 1063);
+    assert_int_equal(bound(r, EC_BOUND_SEGMENT), 2129);
+    assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 2129);
     double e;
     assert_int_equal(ec_result_bound_energy(r, &e), EC_OK);
-    assert_true(e == 446456.0);
+    assert_true(e == 667438.0);
     /* No counts after the bound alone. */
     int64_t x;
     assert_int_equal(ec_result_count(r, EC_TENSOR_I, EC_LEVEL_DRAM, EC_ACCESS_READ, &x),
@@ -78,7 +82,8 @@ static void test_hand_dense(void **state)
  * Real rows {0, 2, 4, 6}; rows 2 and 4 are read 3 times: rho = 3; 10 of
  * the 12 pairs are real; all 3 taps meet a real row.
  *   |I_used| = 4, |W_used| = 3, |O| = 4, MACs_real = 10, T_c = 11;
- *   M = 1: T_io = ceil(10 / sqrt(3)) - 1 = ceil(5.77) - 1 = 5; T = 11. */
+ *   M = 1: T_io = ceil(10 / sqrt(3)) - 1 = ceil(5.77) - 1 = 5;
+ *   s = ceil(6 / 1) = 6 segments, T_seg = 2*1*5 + 1 = 11; T = 11. */
 static void test_hand_strided(void **state)
 {
     (void)state;
@@ -95,6 +100,7 @@ static void test_hand_strided(void **state)
     assert_int_equal(bound(r, EC_BOUND_RHO), 3);
     assert_int_equal(bound(r, EC_BOUND_COMPULSORY), 11);
     assert_int_equal(bound(r, EC_BOUND_COMMUNICATION), 5);
+    assert_int_equal(bound(r, EC_BOUND_SEGMENT), 11);
     assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 11);
     /* A Buffer of 0 words holds nothing: no schedule, no bound. */
     ec_memory_set(m, EC_MEM_CAPACITY, 0);
@@ -352,7 +358,7 @@ static void test_unavailable(void **state)
     ec_dataflow_set_order_string(d, "NGKCPQRS");
     assert_int_equal(ec_evaluate(l, m, d, r), EC_OK);
     assert_int_equal(ec_result_asymptotic(r, &x, NULL, NULL), EC_E_UNAVAILABLE);
-    assert_int_equal(ec_result_bound(r, (ec_bound_field)7, &v), EC_E_KEY);
+    assert_int_equal(ec_result_bound(r, (ec_bound_field)8, &v), EC_E_KEY);
     ec_dataflow_set(d, EC_DF_POLICY, EC_POLICY_WS);
     assert_int_equal(ec_evaluate(l, m, d, r), EC_OK);
     assert_int_equal(ec_result_asymptotic(r, &x, NULL, NULL), EC_OK);
