@@ -15,6 +15,7 @@ typedef struct axis_stats {
     int64_t used_taps; /* kernel rows that meet at least one real input row */
     int64_t real;      /* (p, r) pairs whose row is real */
     int64_t rho;       /* max over rows of the pairs that read it */
+    long double weighted; /* sum over tap classes of real pairs / sqrt(class rho) */
 } axis_stats;
 
 /* Outputs p in [0, P) whose tap r reads a real row. */
@@ -42,7 +43,28 @@ static int64_t window_points(int64_t t, int64_t P, int64_t step, int64_t K)
     return hi >= lo ? hi - lo + 1 : 0;
 }
 
-static int64_t rho_axis(const ec_axis *a)
+/* The largest number of pairs reading one real row of the tap class
+ * r0 (mod m): the class's rho (docs/bound.md section 10, steps 2-4). */
+static int64_t rho_class(const ec_axis *a, int64_t r0, int64_t m, int64_t step)
+{
+    int64_t per_window = (a->P - 1) / step + 1;
+    int64_t K = (a->R - r0 + m - 1) / m;
+    int64_t base = a->pad - r0 * a->dilation; /* t range of real rows */
+    int64_t tlo = ceil_div_s(base, a->stride), thi = floor_div_s(base + a->H - 1, a->stride);
+    if (thi < tlo) return 0;
+    int64_t c = window_points(thi, a->P, step, K);
+    int64_t k = ceil_div_s(tlo - a->P + 1, step);
+    if (k < 0) k = 0;
+    if (k < K && k * step + a->P - 1 <= thi) {
+        int64_t ck = K - k < per_window ? K - k : per_window;
+        if (ck > c) c = ck;
+    }
+    return c;
+}
+
+/* rho of the axis (the largest class rho), and section 8b's weighted count
+ * sum over classes of (real pairs of the class) / sqrt(class rho). */
+static int64_t rho_axis(const ec_axis *a, long double *weighted)
 {
     int64_t g = a->stride, d = a->dilation;
     while (d) {
@@ -51,20 +73,13 @@ static int64_t rho_axis(const ec_axis *a)
         d = t;
     }
     int64_t m = a->stride / g, step = a->dilation / g, best = 0;
-    int64_t per_window = (a->P - 1) / step + 1;
+    *weighted = 0;
     for (int64_t r0 = 0; r0 < m && r0 < a->R; r0++) {
-        int64_t K = (a->R - r0 + m - 1) / m;
-        int64_t base = a->pad - r0 * a->dilation; /* t range of real rows */
-        int64_t tlo = ceil_div_s(base, a->stride), thi = floor_div_s(base + a->H - 1, a->stride);
-        if (thi < tlo) continue;
-        int64_t c = window_points(thi, a->P, step, K);
-        int64_t k = ceil_div_s(tlo - a->P + 1, step);
-        if (k < 0) k = 0;
-        if (k < K && k * step + a->P - 1 <= thi) {
-            int64_t ck = K - k < per_window ? K - k : per_window;
-            if (ck > c) c = ck;
-        }
+        int64_t c = rho_class(a, r0, m, step), real = 0;
         if (c > best) best = c;
+        if (c == 0) continue;
+        for (int64_t r = r0; r < a->R; r += m) real += real_outputs(a, r);
+        *weighted += (long double)real / sqrtl((long double)c);
     }
     return best;
 }
@@ -79,7 +94,7 @@ static ec_status axis_statistics(const ec_axis *a, axis_stats *st)
         st->real += n; /* at most P*R, which the layer check bounds */
         st->used_taps += n > 0;
     }
-    st->rho = rho_axis(a);
+    st->rho = rho_axis(a, &st->weighted);
     return EC_OK;
 }
 
@@ -173,9 +188,18 @@ ec_status ec_bound_compute(const ec_shape *s, const ec_memory *mem, ec_bound_par
     b->T_c = b->I_used + b->W_used + s->size_O;
     int64_t x = b->macs_real ? ceil_ratio_sqrt(b->macs_real, b->rho, M) : 0;
     b->T_io = x > M ? x - M : 0;
-    /* Section 8: s = ceil(x / M) segments of 2M loads, each but the last
-     * full, and the loads exceed (s - 1) * 2M when s >= 2. */
+    /* Section 8b: at least s segments of 2M loads, each but the last full,
+     * and the loads exceed (s - 1) * 2M when s >= 2. */
     int64_t segs = ceil_div(x, M);
+    if (b->macs_real) {
+        /* Weighting each tap class by its own rho (section 8b): a float sum
+         * of square roots, so rounded down by a relative 1e-6, far above its
+         * error, before the ceiling; never below the exact count above. */
+        long double z = (long double)(s->N * s->G * s->Kg * s->Cg) * h.weighted * w.weighted /
+                        ((long double)M * sqrtl((long double)M));
+        long double zc = ceill(z * (1.0L - 1e-6L));
+        if (zc > (long double)segs && zc < 9.0e18L) segs = (int64_t)zc;
+    }
     b->T_seg = 0;
     if (segs >= 2 && (ck_mul(2 * (segs - 1), M, &b->T_seg) || ck_add(b->T_seg, 1, &b->T_seg))) {
         ec_msg(msg, "bound: the segment bound exceeds 64 bits");

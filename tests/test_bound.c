@@ -111,6 +111,37 @@ static void test_hand_strided(void **state)
     ec_layer_destroy(l);
 }
 
+/* Tap classes of a strided window (docs/bound.md section 8b): C = K = 8,
+ * H = 9, R = 3, stride 2, no padding (P = 4), W = S = 1, M = 4.
+ * Rows 2p + r. Class r = 0 (mod 2), taps 0 and 2, reads the even rows: row
+ * 2j by (j, 0) and (j - 1, 2), at most 2 pairs (rows 2, 4, 6); its taps
+ * have 4 + 4 real pairs. Class r = 1, tap 1, reads odd rows once: 4 pairs.
+ *   rho = 2; MACs_real = 64 * 12 = 768; |I_used| = 72, |W_used| = 192,
+ *   |O| = 32, T_c = 296; T_io = ceil(768 / sqrt(8)) - 4 = 272 - 4 = 268;
+ *   one rho for all: ceil(272 / 4) = 68 segments;
+ *   per class: 64 * (8 / sqrt(2) + 4 / 1) / 4^1.5 = 64 * 9.65685 / 8
+ *   = 77.25 -> 78 segments; T_seg = 2*4*77 + 1 = 617 = T. */
+static void test_hand_classes(void **state)
+{
+    (void)state;
+    ec_layer *l = ec_layer_create();
+    ec_memory *m = ec_memory_create();
+    ec_result *r = ec_result_create();
+    const int64_t v[16] = {1, 8, 8, 1, 9, 1, 3, 1, 2, 1, 1, 1, 0, 0, 0, 0};
+    set_all(l, v);
+    ec_memory_set(m, EC_MEM_CAPACITY, 4);
+    assert_int_equal(ec_lower_bound(l, m, r), EC_OK);
+    assert_int_equal(bound(r, EC_BOUND_RHO), 2);
+    assert_int_equal(bound(r, EC_BOUND_MACS_REAL), 768);
+    assert_int_equal(bound(r, EC_BOUND_COMPULSORY), 296);
+    assert_int_equal(bound(r, EC_BOUND_COMMUNICATION), 268);
+    assert_int_equal(bound(r, EC_BOUND_SEGMENT), 617);
+    assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 617);
+    ec_result_destroy(r);
+    ec_memory_destroy(m);
+    ec_layer_destroy(l);
+}
+
 /* Every tap is padding: nothing to read, nothing real to multiply. */
 static void test_all_padding(void **state)
 {
@@ -373,6 +404,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_dense),
         cmocka_unit_test(test_hand_strided),
+        cmocka_unit_test(test_hand_classes),
         cmocka_unit_test(test_all_padding),
         cmocka_unit_test(test_bound_below_counts),
         cmocka_unit_test(test_bound_real_networks),
