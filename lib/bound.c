@@ -144,6 +144,28 @@ static int64_t ceil_ratio_sqrt(int64_t m, int64_t rho, int64_t M)
     return x;
 }
 
+/* Section 8b, "Segments of any length": the best j*X + 1 over a few
+ * counts j of full segments of X loads, X the largest integer with
+ * j * ((M + X)/3)^(3/2) < weighted. The float Z = 3 (weighted/j)^(2/3) is
+ * lowered by a relative 1e-6 first, so every candidate is a valid bound
+ * (a smaller X only weakens it). 0 if none applies. */
+static int64_t segment_tuned(long double weighted, int64_t M)
+{
+    if (!(weighted > 0)) return 0;
+    long double jstar = weighted / ((long double)M * sqrtl((long double)M));
+    if (!(jstar < 1e15L)) return 0; /* the fixed X = 2M form is as good there */
+    int64_t j0 = (int64_t)floorl(jstar), best = 0;
+    for (int64_t j = j0 - 1; j <= j0 + 2; j++) {
+        if (j < 1) continue;
+        long double z = 3.0L * powl(weighted / (long double)j, 2.0L / 3.0L) * (1.0L - 1e-6L);
+        if (!(z < 9.0e18L)) continue;
+        int64_t X = (int64_t)ceill(z) - 1 - M, v;
+        if (X < 1 || ck_mul(j, X, &v) || ck_add(v, 1, &v)) continue;
+        if (v > best) best = v;
+    }
+    return best;
+}
+
 int64_t ec_bound_capacity(const ec_memory *mem)
 {
     /* A partition only restricts schedules: the bound for its total holds. */
@@ -191,13 +213,13 @@ ec_status ec_bound_compute(const ec_shape *s, const ec_memory *mem, ec_bound_par
     /* Section 8b: at least s segments of 2M loads, each but the last full,
      * and the loads exceed (s - 1) * 2M when s >= 2. */
     int64_t segs = ceil_div(x, M);
+    long double weighted = 0;
     if (b->macs_real) {
-        /* Weighting each tap class by its own rho (section 8b): a float sum
-         * of square roots, so rounded down by a relative 1e-6, far above its
-         * error, before the ceiling; never below the exact count above. */
-        long double z = (long double)(s->N * s->G * s->Kg * s->Cg) * h.weighted * w.weighted /
-                        ((long double)M * sqrtl((long double)M));
-        long double zc = ceill(z * (1.0L - 1e-6L));
+        /* Weighting each tap class by its own rho: a float sum of square
+         * roots, so rounded down by a relative 1e-6, far above its error,
+         * before the ceiling; never below the exact count above. */
+        weighted = (long double)(s->N * s->G * s->Kg * s->Cg) * h.weighted * w.weighted;
+        long double zc = ceill(weighted / ((long double)M * sqrtl((long double)M)) * (1.0L - 1e-6L));
         if (zc > (long double)segs && zc < 9.0e18L) segs = (int64_t)zc;
     }
     b->T_seg = 0;
@@ -205,6 +227,8 @@ ec_status ec_bound_compute(const ec_shape *s, const ec_memory *mem, ec_bound_par
         ec_msg(msg, "bound: the segment bound exceeds 64 bits");
         return EC_E_OVERFLOW;
     }
+    int64_t tuned = segment_tuned(weighted, M);
+    if (tuned > b->T_seg) b->T_seg = tuned;
     b->T = b->T_c > b->T_io ? b->T_c : b->T_io;
     if (b->T_seg > b->T) b->T = b->T_seg;
 

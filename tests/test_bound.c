@@ -142,6 +142,32 @@ static void test_hand_classes(void **state)
     ec_layer_destroy(l);
 }
 
+/* Segments of any length (docs/bound.md section 8b): a 1x1 layer, C = K = 4,
+ * H = 1, W = 6, M = 16: MACs_real = 96, rho = 1, 96 / 16^1.5 = 1.5.
+ * With X = 2M: ceil(96/4) = 24, s = ceil(24/16) = 2, 2*16*1 + 1 = 33.
+ * One full segment (j = 1): X < 3 * 96^(2/3) - 16 = 62.90 - 16, X = 46,
+ * bound 47; j = 2: X < 3 * 48^(2/3) - 16 = 39.62 - 16, X = 23, bound 47;
+ * j = 3: X < 3 * 32^(2/3) - 16 = 30.24 - 16, X = 14, bound 43. T_seg = 47;
+ * T_c = 24 + 16 + 24 = 64 = T. */
+static void test_hand_tuned(void **state)
+{
+    (void)state;
+    ec_layer *l = ec_layer_create();
+    ec_memory *m = ec_memory_create();
+    ec_result *r = ec_result_create();
+    const int64_t v[16] = {1, 4, 4, 1, 1, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+    set_all(l, v);
+    ec_memory_set(m, EC_MEM_CAPACITY, 16);
+    assert_int_equal(ec_lower_bound(l, m, r), EC_OK);
+    assert_int_equal(bound(r, EC_BOUND_MACS_REAL), 96);
+    assert_int_equal(bound(r, EC_BOUND_COMMUNICATION), 8);
+    assert_int_equal(bound(r, EC_BOUND_SEGMENT), 47);
+    assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 64);
+    ec_result_destroy(r);
+    ec_memory_destroy(m);
+    ec_layer_destroy(l);
+}
+
 /* Every tap is padding: nothing to read, nothing real to multiply. */
 static void test_all_padding(void **state)
 {
@@ -405,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_hand_dense),
         cmocka_unit_test(test_hand_strided),
         cmocka_unit_test(test_hand_classes),
+        cmocka_unit_test(test_hand_tuned),
         cmocka_unit_test(test_all_padding),
         cmocka_unit_test(test_bound_below_counts),
         cmocka_unit_test(test_bound_real_networks),
