@@ -147,7 +147,7 @@ static int64_t ceil_ratio_sqrt(int64_t m, int64_t rho, int64_t M)
 /* Section 8b, "Segments of any length": the best j*X + 1 over a few
  * counts j of full segments of X loads, X the largest integer with
  * j * ((M + X)/3)^(3/2) < weighted. The float Z = 3 (weighted/j)^(2/3) is
- * lowered by a relative 1e-6 first, so every candidate is a valid bound
+ * lowered by a relative 1e-6 first (far above cbrt's and the sum's error), so every candidate is a valid bound
  * (a smaller X only weakens it). 0 if none applies. */
 static int64_t segment_tuned(long double weighted, int64_t M)
 {
@@ -157,9 +157,11 @@ static int64_t segment_tuned(long double weighted, int64_t M)
     int64_t j0 = (int64_t)floorl(jstar), best = 0;
     for (int64_t j = j0 - 1; j <= j0 + 2; j++) {
         if (j < 1) continue;
-        long double z = 3.0L * powl(weighted / (long double)j, 2.0L / 3.0L) * (1.0L - 1e-6L);
-        if (!(z < 9.0e18L)) continue;
-        int64_t X = (int64_t)ceill(z) - 1 - M, v;
+        /* double suffices: its error is ~1e-16 relative against the 1e-6. */
+        double q = (double)(weighted / (long double)j);
+        double z = 3.0 * cbrt(q * q) * (1.0 - 1e-6);
+        if (!(z < 9.0e18)) continue;
+        int64_t X = (int64_t)ceil(z) - 1 - M, v;
         if (X < 1 || ck_mul(j, X, &v) || ck_add(v, 1, &v)) continue;
         if (v > best) best = v;
     }
