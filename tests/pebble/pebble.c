@@ -43,6 +43,7 @@ typedef struct key {
 typedef struct spec {
     int C, K, G, H, W, R, S, sh, sw, dh, dw, pt, pb, pl, pr;
     int Mlo, Mhi, M;
+    int budget; /* states searched, in units of 2^20 (0: 1) */
 } spec;
 
 typedef struct game {
@@ -362,8 +363,10 @@ static void expand(map *m, bucket *q, const game *g, const key *k, int cost)
     }
 }
 
-/* Exact minimum transfers, or -1 if the search gave up (state budget). */
-static int solve(const game *g, size_t budget, size_t *states)
+/* Exact minimum transfers, or -1 if the search gave up (state budget).
+ * *lower is a proven lower bound on the minimum either way: the f level
+ * reached (with a consistent heuristic, no goal below it exists). */
+static int solve(const game *g, size_t budget, size_t *states, int *lower)
 {
     map m = {0};
     bucket *q = calloc(MAX_F, sizeof *q);
@@ -380,7 +383,10 @@ static int solve(const game *g, size_t budget, size_t *states)
                 break;
             }
             expand(&m, q, g, &it.k, it.g);
-            if (m.n > budget) goto out;
+            if (m.n > budget) {
+                *lower = f + g->empty_outputs;
+                goto out;
+            }
         }
     }
 out:
@@ -389,6 +395,7 @@ out:
     free(q);
     free(m.k);
     free(m.v);
+    if (best >= 0) *lower = best + g->empty_outputs;
     return best < 0 ? -1 : best + g->empty_outputs;
 }
 
@@ -429,25 +436,28 @@ done:
  * (larger ones take minutes and gigabytes). */
 static const spec shapes[] = {
     /* 1-D convolutions */
-    {1, 1, 1, 1, 6, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0},  /* 4 outputs, 3 taps */
-    {1, 1, 1, 1, 10, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 6, 7, 0}, /* 8 outputs */
-    {1, 1, 1, 1, 8, 1, 3, 1, 1, 1, 1, 0, 0, 1, 1, 6, 7, 0},  /* "same" padding */
-    {1, 1, 1, 1, 9, 1, 3, 1, 2, 1, 1, 0, 0, 0, 0, 3, 8, 0},  /* stride 2 */
-    {1, 1, 1, 1, 9, 1, 3, 1, 1, 1, 2, 0, 0, 0, 0, 4, 8, 0},  /* dilation 2 */
-    {2, 2, 2, 1, 5, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 4, 7, 0},  /* depthwise (groups) */
+    {1, 1, 1, 1, 6, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0, 0},  /* 4 outputs, 3 taps */
+    {1, 1, 1, 1, 10, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 6, 7, 0, 0}, /* 8 outputs */
+    {1, 1, 1, 1, 8, 1, 3, 1, 1, 1, 1, 0, 0, 1, 1, 6, 7, 0, 0},  /* "same" padding */
+    {1, 1, 1, 1, 9, 1, 3, 1, 2, 1, 1, 0, 0, 0, 0, 3, 8, 0, 0},  /* stride 2 */
+    {1, 1, 1, 1, 9, 1, 3, 1, 1, 1, 2, 0, 0, 0, 0, 4, 8, 0, 0},  /* dilation 2 */
+    {2, 2, 2, 1, 5, 1, 3, 1, 1, 1, 1, 0, 0, 0, 0, 4, 7, 0, 0},  /* depthwise (groups) */
     /* matrix products (1x1 convolutions): the communication terms are non-zero */
-    {2, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0},
-    {3, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0},
-    {2, 2, 1, 1, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0},
+    {2, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0, 0},
+    {3, 2, 1, 1, 2, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0, 0},
+    {2, 2, 1, 1, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0, 0},
+    /* a 3x3x3 product at M = 3: T_seg = 31 > T_c = 27, too large to solve;
+     * the A* level reached proves the minimum >= 31 */
+    {3, 3, 1, 1, 3, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 3, 3, 0, 2},
     /* 2-D convolutions */
-    {1, 1, 1, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0}, /* 2x2 outputs */
+    {1, 1, 1, 3, 3, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0, 3, 8, 0, 0}, /* 2x2 outputs */
 };
 int main(int argc, char **argv)
 {
     int verbose = argc > 1 && strcmp(argv[1], "--verbose") == 0;
     long only = argc > 2 ? strtol(argv[2], NULL, 10) : -1;
     setvbuf(stdout, NULL, _IOLBF, 0);
-    int failures = 0, cases = 0, skipped = 0, tiling_above = 0, tight_old = 0, tight_new = 0;
+    int failures = 0, cases = 0, skipped = 0, certified = 0, tiling_above = 0, tight_old = 0, tight_new = 0;
     double worst_old = 1, worst_new = 1;
     printf("%-44s %2s %6s %5s %5s %5s %5s %6s %s\n", "layer (C K G H W R S sh sw dh dw pads)", "M",
            "exact", "T_c", "T_io", "T_seg", "T", "tiling", "states");
@@ -462,16 +472,24 @@ int main(int argc, char **argv)
                 return 2;
             }
             size_t states = 0;
-            int exact = solve(&g, (size_t)1 << 20, &states);
-            if (exact < 0) skipped++;
+            int lower = 0;
+            int exact = solve(&g, sp.budget ? (size_t)sp.budget << 20 : (size_t)1 << 20, &states, &lower);
             int64_t tc = lib_bound(&sp, EC_BOUND_COMPULSORY);
             int64_t tio = lib_bound(&sp, EC_BOUND_COMMUNICATION);
             int64_t tseg = lib_bound(&sp, EC_BOUND_SEGMENT);
             int64_t t = lib_bound(&sp, EC_BOUND_TRANSFERS);
             int64_t tiling = lib_bound(&sp, -1);
             if (exact < 0) {
-                printf("shape %zu M %d: search budget exceeded (%zu states), skipped\n", i, M,
-                       states);
+                /* Unsolved, but the minimum is at least lower: if that
+                 * reaches T, the bound is still proven below the minimum. */
+                int ok = t >= 0 && t <= lower;
+                certified += ok;
+                skipped += !ok;
+                printf("%2d %d %d %d %2d %d %d %d %d %d %d %d %d %d %d %16s %2d %5s%d %5" PRId64
+                       " %5" PRId64 " %5" PRId64 " %5" PRId64 " %6" PRId64 " %zu (%s)\n",
+                       sp.C, sp.K, sp.G, sp.H, sp.W, sp.R, sp.S, sp.sh, sp.sw, sp.dh, sp.dw, sp.pt,
+                       sp.pb, sp.pl, sp.pr, "", M, ">=", lower, tc, tio, tseg, t, tiling, states,
+                       ok ? "state budget reached; minimum >= T" : "state budget reached, skipped");
                 continue;
             }
             cases++;
@@ -491,9 +509,9 @@ int main(int argc, char **argv)
                        sp.C, sp.K, sp.G, sp.H, sp.W, sp.R, sp.S, sp.sh, sp.sw, sp.dh, sp.dw, sp.pt,
                        sp.pb, sp.pl, sp.pr, "", M, exact, tc, tio, tseg, t, tiling, states);
         }
-    printf("%d cases (%d over the state budget, skipped), %d failures; bound equal to the exact minimum in %d (max(T_c, T_io): %d); "
+    printf("%d cases solved, %d unsolved with the minimum proven >= T, %d skipped; %d failures; bound equal to the exact minimum in %d (max(T_c, T_io): %d); "
            "worst exact/bound %.3f (max(T_c, T_io): %.3f); the optimal tiling moves more than the "
            "exact minimum in %d\n",
-           cases, skipped, failures, tight_new, tight_old, worst_new, worst_old, tiling_above);
+           cases, certified, skipped, failures, tight_new, tight_old, worst_new, worst_old, tiling_above);
     return failures ? 1 : 0;
 }
