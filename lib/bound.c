@@ -15,6 +15,7 @@ typedef struct axis_stats {
     int64_t used_taps; /* kernel rows that meet at least one real input row */
     int64_t real;      /* (p, r) pairs whose row is real */
     int64_t rho;       /* max over rows of the pairs that read it */
+    long double weighted; /* sum over tap classes of real pairs / sqrt(class rho) */
 } axis_stats;
 
 /* Outputs p in [0, P) whose tap r reads a real row. */
@@ -42,7 +43,28 @@ static int64_t window_points(int64_t t, int64_t P, int64_t step, int64_t K)
     return hi >= lo ? hi - lo + 1 : 0;
 }
 
-static int64_t rho_axis(const ec_axis *a)
+/* The largest number of pairs reading one real row of the tap class
+ * r0 (mod m): the class's rho (docs/bound.md section 10, steps 2-4). */
+static int64_t rho_class(const ec_axis *a, int64_t r0, int64_t m, int64_t step)
+{
+    int64_t per_window = (a->P - 1) / step + 1;
+    int64_t K = (a->R - r0 + m - 1) / m;
+    int64_t base = a->pad - r0 * a->dilation; /* t range of real rows */
+    int64_t tlo = ceil_div_s(base, a->stride), thi = floor_div_s(base + a->H - 1, a->stride);
+    if (thi < tlo) return 0;
+    int64_t c = window_points(thi, a->P, step, K);
+    int64_t k = ceil_div_s(tlo - a->P + 1, step);
+    if (k < 0) k = 0;
+    if (k < K && k * step + a->P - 1 <= thi) {
+        int64_t ck = K - k < per_window ? K - k : per_window;
+        if (ck > c) c = ck;
+    }
+    return c;
+}
+
+/* rho of the axis (the largest class rho), and section 8b's weighted count
+ * sum over classes of (real pairs of the class) / sqrt(class rho). */
+static int64_t rho_axis(const ec_axis *a, long double *weighted)
 {
     int64_t g = a->stride, d = a->dilation;
     while (d) {
@@ -51,20 +73,13 @@ static int64_t rho_axis(const ec_axis *a)
         d = t;
     }
     int64_t m = a->stride / g, step = a->dilation / g, best = 0;
-    int64_t per_window = (a->P - 1) / step + 1;
+    *weighted = 0;
     for (int64_t r0 = 0; r0 < m && r0 < a->R; r0++) {
-        int64_t K = (a->R - r0 + m - 1) / m;
-        int64_t base = a->pad - r0 * a->dilation; /* t range of real rows */
-        int64_t tlo = ceil_div_s(base, a->stride), thi = floor_div_s(base + a->H - 1, a->stride);
-        if (thi < tlo) continue;
-        int64_t c = window_points(thi, a->P, step, K);
-        int64_t k = ceil_div_s(tlo - a->P + 1, step);
-        if (k < 0) k = 0;
-        if (k < K && k * step + a->P - 1 <= thi) {
-            int64_t ck = K - k < per_window ? K - k : per_window;
-            if (ck > c) c = ck;
-        }
+        int64_t c = rho_class(a, r0, m, step), real = 0;
         if (c > best) best = c;
+        if (c == 0) continue;
+        for (int64_t r = r0; r < a->R; r += m) real += real_outputs(a, r);
+        *weighted += (long double)real / sqrtl((long double)c);
     }
     return best;
 }
@@ -79,7 +94,7 @@ static ec_status axis_statistics(const ec_axis *a, axis_stats *st)
         st->real += n; /* at most P*R, which the layer check bounds */
         st->used_taps += n > 0;
     }
-    st->rho = rho_axis(a);
+    st->rho = rho_axis(a, &st->weighted);
     return EC_OK;
 }
 
@@ -129,6 +144,30 @@ static int64_t ceil_ratio_sqrt(int64_t m, int64_t rho, int64_t M)
     return x;
 }
 
+/* Section 8b, "Segments of any length": the best j*X + 1 over a few
+ * counts j of full segments of X loads, X the largest integer with
+ * j * ((M + X)/3)^(3/2) < weighted. The float Z = 3 (weighted/j)^(2/3) is
+ * lowered by a relative 1e-6 first (far above cbrt's and the sum's error), so every candidate is a valid bound
+ * (a smaller X only weakens it). 0 if none applies. */
+static int64_t segment_tuned(long double weighted, int64_t M)
+{
+    if (!(weighted > 0)) return 0;
+    long double jstar = weighted / ((long double)M * sqrtl((long double)M));
+    if (!(jstar < 1e15L)) return 0; /* the fixed X = 2M form is as good there */
+    int64_t j0 = (int64_t)floorl(jstar), best = 0;
+    for (int64_t j = j0 - 1; j <= j0 + 2; j++) {
+        if (j < 1) continue;
+        /* double suffices: its error is ~1e-16 relative against the 1e-6. */
+        double q = (double)(weighted / (long double)j);
+        double z = 3.0 * cbrt(q * q) * (1.0 - 1e-6);
+        if (!(z < 9.0e18)) continue;
+        int64_t X = (int64_t)ceil(z) - 1 - M, v;
+        if (X < 1 || ck_mul(j, X, &v) || ck_add(v, 1, &v)) continue;
+        if (v > best) best = v;
+    }
+    return best;
+}
+
 int64_t ec_bound_capacity(const ec_memory *mem)
 {
     /* A partition only restricts schedules: the bound for its total holds. */
@@ -173,15 +212,39 @@ ec_status ec_bound_compute(const ec_shape *s, const ec_memory *mem, ec_bound_par
     b->T_c = b->I_used + b->W_used + s->size_O;
     int64_t x = b->macs_real ? ceil_ratio_sqrt(b->macs_real, b->rho, M) : 0;
     b->T_io = x > M ? x - M : 0;
+    /* Section 8b: at least s segments of 2M loads, each but the last full,
+     * and the loads exceed (s - 1) * 2M when s >= 2. */
+    int64_t segs = ceil_div(x, M);
+    long double weighted = 0;
+    if (b->macs_real) {
+        /* Weighting each tap class by its own rho: a float sum of square
+         * roots, so rounded down by a relative 1e-6, far above its error,
+         * before the ceiling; never below the exact count above. */
+        weighted = (long double)(s->N * s->G * s->Kg * s->Cg) * h.weighted * w.weighted;
+        long double zc = ceill(weighted / ((long double)M * sqrtl((long double)M)) * (1.0L - 1e-6L));
+        if (zc > (long double)segs && zc < 9.0e18L) segs = (int64_t)zc;
+    }
+    b->T_seg = 0;
+    if (segs >= 2 && (ck_mul(2 * (segs - 1), M, &b->T_seg) || ck_add(b->T_seg, 1, &b->T_seg))) {
+        ec_msg(msg, "bound: the segment bound exceeds 64 bits");
+        return EC_E_OVERFLOW;
+    }
+    int64_t tuned = segment_tuned(weighted, M);
+    if (tuned > b->T_seg) b->T_seg = tuned;
     b->T = b->T_c > b->T_io ? b->T_c : b->T_io;
+    if (b->T_seg > b->T) b->T = b->T_seg;
 
-    /* Energy: the per-MAC costs every schedule pays, plus the cheapest way to
-     * move T words (section 7). */
+    /* Energy (section 9): the per-MAC costs every schedule pays, the
+     * compulsory reads and writes, and the excess transfers: T_seg's excess
+     * is made of reads; T_io's may be the cheaper kind. Both are lower
+     * bounds; the larger is kept. */
     const double *e = mem->energy;
     double read = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE], write = e[EC_ENERGY_DRAM_WRITE];
     double fixed = ec_fixed_energy(s, mem);
-    double excess = b->T_io > b->T_c ? (double)(b->T_io - b->T_c) : 0.0;
+    double excess_io = b->T_io > b->T_c ? (double)(b->T_io - b->T_c) : 0.0;
+    double excess_seg = b->T_seg > b->T_c ? (double)(b->T_seg - b->T_c) : 0.0;
+    double extra_io = (read < write ? read : write) * excess_io, extra_seg = read * excess_seg;
     b->energy = fixed + read * (double)(b->I_used + b->W_used) + write * (double)s->size_O +
-                (read < write ? read : write) * excess;
+                (extra_seg > extra_io ? extra_seg : extra_io);
     return EC_OK;
 }

@@ -73,7 +73,8 @@ typedef struct ec_bound_parts {
     int64_t rho;       /* rho_h * rho_w */
     int64_t T_c;       /* compulsory transfers |I_used| + |W_used| + |O| */
     int64_t T_io;      /* communication bound, clamped at 0 */
-    int64_t T;         /* max(T_c, T_io) */
+    int64_t T_seg;     /* segment bound with constant 2, on reads + |O| */
+    int64_t T;         /* max(T_c, T_io, T_seg) */
     double energy;     /* energy lower bound */
 } ec_bound_parts;
 

@@ -157,7 +157,7 @@ static ec_status bound_of(const ec_result *r, ec_bound_parts *b)
 ec_status ec_result_bound(const ec_result *r, ec_bound_field field, int64_t *value)
 {
     if (!r || !value) return EC_E_NULL;
-    if ((unsigned)field > EC_BOUND_TRANSFERS) return EC_E_KEY;
+    if ((unsigned)field > EC_BOUND_SEGMENT) return EC_E_KEY;
     ec_bound_parts bp, *b = &bp;
     ec_status st = bound_of(r, b);
     if (st) return st;
@@ -169,6 +169,7 @@ ec_status ec_result_bound(const ec_result *r, ec_bound_field field, int64_t *val
     case EC_BOUND_COMPULSORY: *value = b->T_c; return EC_OK;
     case EC_BOUND_COMMUNICATION: *value = b->T_io; return EC_OK;
     case EC_BOUND_TRANSFERS: *value = b->T; return EC_OK;
+    case EC_BOUND_SEGMENT: *value = b->T_seg; return EC_OK;
     }
     return EC_E_KEY;
 }

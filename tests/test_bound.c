@@ -36,11 +36,14 @@ static void set_all(ec_layer *l, const int64_t v[16])
  * is read by (2,0), (1,1), (0,2): rho_h = 3 (rows 0 and 3 by 2).
  *   |I_used| = 8*4*4 = 128, |W_used| = 8*8*3*3 = 576, |O| = 8*16 = 128,
  *   MACs_real = 8*8*10*10 = 6400, rho = 9, T_c = 832,
- *   T_io = ceil(6400 / sqrt(9*4)) - 4 = ceil(1066.67) - 4 = 1063, T = 1063.
+ *   T_io = ceil(6400 / sqrt(9*4)) - 4 = ceil(1066.67) - 4 = 1063;
+ *   segments s = ceil(1067 / 4) = 267 (6400 / (3 * 4^1.5) = 266.67),
+ *   T_seg = 2*4*266 + 1 = 2129; T = 2129.
  * Energy bound (200/200/6/6/1), MACs = 8*8*16*9 = 9216:
  *   fixed 9216 + 6*(3*9216 - 128) + 6*9216 = 229632;
  *   reads 704 * (200 + 6) = 145024; writes 128 * 200 = 25600;
- *   excess (1063 - 832) * min(206, 200) = 46200; total 446456. */
+ *   T_io's excess (1063 - 832) * min(206, 200) = 46200, T_seg's excess is
+ *   reads: (2129 - 832) * 206 = 267182, the larger; total 667438. */
 static void test_hand_dense(void **state)
 {
     (void)state;
@@ -57,10 +60,11 @@ static void test_hand_dense(void **state)
     assert_int_equal(bound(r, EC_BOUND_RHO), 9);
     assert_int_equal(bound(r, EC_BOUND_COMPULSORY), 832);
     assert_int_equal(bound(r, EC_BOUND_COMMUNICATION), 1063);
-    assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 1063);
+    assert_int_equal(bound(r, EC_BOUND_SEGMENT), 2129);
+    assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 2129);
     double e;
     assert_int_equal(ec_result_bound_energy(r, &e), EC_OK);
-    assert_true(e == 446456.0);
+    assert_true(e == 667438.0);
     /* No counts after the bound alone. */
     int64_t x;
     assert_int_equal(ec_result_count(r, EC_TENSOR_I, EC_LEVEL_DRAM, EC_ACCESS_READ, &x),
@@ -78,7 +82,8 @@ static void test_hand_dense(void **state)
  * Real rows {0, 2, 4, 6}; rows 2 and 4 are read 3 times: rho = 3; 10 of
  * the 12 pairs are real; all 3 taps meet a real row.
  *   |I_used| = 4, |W_used| = 3, |O| = 4, MACs_real = 10, T_c = 11;
- *   M = 1: T_io = ceil(10 / sqrt(3)) - 1 = ceil(5.77) - 1 = 5; T = 11. */
+ *   M = 1: T_io = ceil(10 / sqrt(3)) - 1 = ceil(5.77) - 1 = 5;
+ *   s = ceil(6 / 1) = 6 segments, T_seg = 2*1*5 + 1 = 11; T = 11. */
 static void test_hand_strided(void **state)
 {
     (void)state;
@@ -95,6 +100,7 @@ static void test_hand_strided(void **state)
     assert_int_equal(bound(r, EC_BOUND_RHO), 3);
     assert_int_equal(bound(r, EC_BOUND_COMPULSORY), 11);
     assert_int_equal(bound(r, EC_BOUND_COMMUNICATION), 5);
+    assert_int_equal(bound(r, EC_BOUND_SEGMENT), 11);
     assert_int_equal(bound(r, EC_BOUND_TRANSFERS), 11);
     /* A Buffer of 0 words holds nothing: no schedule, no bound. */
     ec_memory_set(m, EC_MEM_CAPACITY, 0);
@@ -103,6 +109,56 @@ static void test_hand_strided(void **state)
     ec_result_destroy(r);
     ec_memory_destroy(m);
     ec_layer_destroy(l);
+}
+
+/* Tap classes of a strided window (docs/bound.md section 8b): C = K = 8,
+ * H = 9, R = 3, stride 2, no padding (P = 4), W = S = 1, M = 4.
+ * Rows 2p + r. Class r = 0 (mod 2), taps 0 and 2, reads the even rows: row
+ * 2j by (j, 0) and (j - 1, 2), at most 2 pairs (rows 2, 4, 6); its taps
+ * have 4 + 4 real pairs. Class r = 1, tap 1, reads odd rows once: 4 pairs.
+ *   rho = 2; MACs_real = 64 * 12 = 768; |I_used| = 72, |W_used| = 192,
+ *   |O| = 32, T_c = 296; T_io = ceil(768 / sqrt(8)) - 4 = 272 - 4 = 268;
+ *   one rho for all: ceil(272 / 4) = 68 segments;
+ *   per class: 64 * (8 / sqrt(2) + 4 / 1) / 4^1.5 = 64 * 9.65685 / 8
+ *   = 77.25 -> 78 segments; T_seg = 2*4*77 + 1 = 617 = T. */
+/* The layer v on a Buffer of M words has these bound fields (-1: any). */
+static void expect_bound(const int64_t v[16], int64_t M, const int64_t want[EC_BOUND_SEGMENT + 1])
+{
+    ec_layer *l = ec_layer_create();
+    ec_memory *m = ec_memory_create();
+    ec_result *r = ec_result_create();
+    set_all(l, v);
+    ec_memory_set(m, EC_MEM_CAPACITY, M);
+    assert_int_equal(ec_lower_bound(l, m, r), EC_OK);
+    for (int f = 0; f <= EC_BOUND_SEGMENT; f++)
+        if (want[f] >= 0) assert_int_equal(bound(r, (ec_bound_field)f), want[f]);
+    ec_result_destroy(r);
+    ec_memory_destroy(m);
+    ec_layer_destroy(l);
+}
+
+static void test_hand_classes(void **state)
+{
+    (void)state;
+    const int64_t v[16] = {1, 8, 8, 1, 9, 1, 3, 1, 2, 1, 1, 1, 0, 0, 0, 0};
+    /* I_used W_used MACs_real rho T_c T_io T T_seg */
+    const int64_t want[] = {72, 192, 768, 2, 296, 268, 617, 617};
+    expect_bound(v, 4, want);
+}
+
+/* Segments of any length (docs/bound.md section 8b): a 1x1 layer, C = K = 4,
+ * H = 1, W = 6, M = 16: MACs_real = 96, rho = 1, 96 / 16^1.5 = 1.5.
+ * With X = 2M: ceil(96/4) = 24, s = ceil(24/16) = 2, 2*16*1 + 1 = 33.
+ * One full segment (j = 1): X < 3 * 96^(2/3) - 16 = 62.90 - 16, X = 46,
+ * bound 47; j = 2: X < 3 * 48^(2/3) - 16 = 39.62 - 16, X = 23, bound 47;
+ * j = 3: X < 3 * 32^(2/3) - 16 = 30.24 - 16, X = 14, bound 43. T_seg = 47;
+ * T_c = 24 + 16 + 24 = 64 = T. */
+static void test_hand_tuned(void **state)
+{
+    (void)state;
+    const int64_t v[16] = {1, 4, 4, 1, 1, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0};
+    const int64_t want[] = {24, 16, 96, 1, 64, 8, 64, 47};
+    expect_bound(v, 16, want);
 }
 
 /* Every tap is padding: nothing to read, nothing real to multiply. */
@@ -352,7 +408,7 @@ static void test_unavailable(void **state)
     ec_dataflow_set_order_string(d, "NGKCPQRS");
     assert_int_equal(ec_evaluate(l, m, d, r), EC_OK);
     assert_int_equal(ec_result_asymptotic(r, &x, NULL, NULL), EC_E_UNAVAILABLE);
-    assert_int_equal(ec_result_bound(r, (ec_bound_field)7, &v), EC_E_KEY);
+    assert_int_equal(ec_result_bound(r, (ec_bound_field)8, &v), EC_E_KEY);
     ec_dataflow_set(d, EC_DF_POLICY, EC_POLICY_WS);
     assert_int_equal(ec_evaluate(l, m, d, r), EC_OK);
     assert_int_equal(ec_result_asymptotic(r, &x, NULL, NULL), EC_OK);
@@ -367,6 +423,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_hand_dense),
         cmocka_unit_test(test_hand_strided),
+        cmocka_unit_test(test_hand_classes),
+        cmocka_unit_test(test_hand_tuned),
         cmocka_unit_test(test_all_padding),
         cmocka_unit_test(test_bound_below_counts),
         cmocka_unit_test(test_bound_real_networks),

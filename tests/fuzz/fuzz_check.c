@@ -70,7 +70,11 @@ void fz_check_bound(const ec_layer *layer, const ec_memory *memory, const ec_res
              "T_c != |I_used| + |W_used| + |O|");
     int64_t T = b[EC_BOUND_COMPULSORY] > b[EC_BOUND_COMMUNICATION] ? b[EC_BOUND_COMPULSORY]
                                                                      : b[EC_BOUND_COMMUNICATION];
-    FZ_CHECK(b[EC_BOUND_TRANSFERS] == T, "T != max(T_c, T_io)");
+    int64_t seg = -1;
+    FZ_CHECK(ec_result_bound(r, EC_BOUND_SEGMENT, &seg) == EC_OK && seg >= b[EC_BOUND_COMMUNICATION],
+             "T_seg = %lld below T_io", (long long)seg);
+    if (seg > T) T = seg;
+    FZ_CHECK(b[EC_BOUND_TRANSFERS] == T, "T != max(T_c, T_io, T_seg)");
     double e = -1;
     ec_status st = ec_result_bound_energy(r, &e);
     FZ_ALLOWED(ST_BIT(EC_OK) | ST_BIT(EC_E_OVERFLOW), st, "ec_result_bound_energy beside the bound");
