@@ -90,7 +90,7 @@ RESULT_FIELDS = {"macs": 0, "dram_total": 1, "policy": 2, "partition_I": 3,
 
 # ec_bound_field.
 BOUND_FIELDS = {"i_used": 0, "w_used": 1, "macs_real": 2, "rho": 3, "compulsory": 4,
-                "communication": 5, "transfers": 6}
+                "communication": 5, "transfers": 6, "segment": 7}
 
 # Hierarchies (docs/hierarchy.md): ec_hier_param, ec_action, ec_loop_kind.
 HIER_MAX_LEVELS = 8

@@ -670,6 +670,7 @@ class Bound(NamedTuple):
     communication: int
     transfers: int
     energy: float
+    segment: int  # T_seg (docs/bound.md section 8b); last, so positions stay
 
 
 class Gap(NamedTuple):
