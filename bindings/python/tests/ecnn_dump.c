@@ -54,7 +54,7 @@ static const struct { const char *name; ec_bound_field field; } bound_fields[] =
     {"i_used", EC_BOUND_I_USED}, {"w_used", EC_BOUND_W_USED},
     {"macs_real", EC_BOUND_MACS_REAL}, {"rho", EC_BOUND_RHO},
     {"compulsory", EC_BOUND_COMPULSORY}, {"communication", EC_BOUND_COMMUNICATION},
-    {"transfers", EC_BOUND_TRANSFERS},
+    {"transfers", EC_BOUND_TRANSFERS}, {"segment", EC_BOUND_SEGMENT},
 };
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
