@@ -48,7 +48,7 @@ extern "C" {
 /** Major version: incremented on an incompatible ABI change. */
 #define EC_VERSION_MAJOR 0
 /** Minor version: incremented when functions or enum values are added. */
-#define EC_VERSION_MINOR 1
+#define EC_VERSION_MINOR 2
 /** Patch version: incremented for fixes that change no interface. */
 #define EC_VERSION_PATCH 0
 /** The version as one number: MAJOR * 10000 + MINOR * 100 + PATCH. */

@@ -28,7 +28,7 @@ OS, WS, IS, CUSTOM, OPTIMAL = Policy.OS, Policy.WS, Policy.IS, Policy.CUSTOM, Po
 SLIDE, REFETCH = Reuse.SLIDE, Reuse.REFETCH
 EXACT, BBOX = Footprint.EXACT, Footprint.BBOX
 
-#: The library's version, as ec_version_string() returns it ("0.1.0").
+#: The library's version, as ec_version_string() returns it ("0.2.0").
 __version__ = _version_string
 
 
