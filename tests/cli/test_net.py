@@ -6,8 +6,8 @@ file and from a network CSV file."""
 import os
 import tempfile
 
-from cli_common import (PARAMS, VALIDATION, check, finish, macs, reference, refuses, tool_csv,
-                        tool_json)
+from cli_common import (PARAMS, VALIDATION, check, finish, macs, reference, refuses, run,
+                        tool_csv, tool_json)
 
 REF_CACHE = {}
 
@@ -114,6 +114,23 @@ if rows is not None and d is not None:
         check(row["order"] == j["order"] and row["policy"] == "is", f"resnet18 CSV: {row['layer']} order")
     check(int(rows[-1]["macs"]) == d["totals"]["macs"], "resnet18 CSV: total MACs")
     check(float(rows[-1]["energy"]) == d["totals"]["energy"]["total"], "resnet18 CSV: total energy")
+
+# The text table's DRAM gap and gap columns: the JSON's gaps, to 3 decimals,
+# on a small Buffer where the DRAM gap differs from 1 on most layers.
+d = tool_json(["net", "resnet50", "--capacity", "4096"])
+rc, out, _ = run(["net", "resnet50", "--capacity", "4096"])
+if d is not None and rc == 0:
+    head = next(l for l in out.splitlines() if l.startswith("layer "))
+    check("DRAM gap" in head and head.rstrip().endswith("gap"), "net table: DRAM gap column")
+    rows = {l.split()[0]: l.split() for l in out.splitlines()
+            if l and l.split()[0] in {j["name"] for j in d["layers"]} | {"total"}}
+    for j in d["layers"] + [dict(name="total", gap=d["totals"]["gap"])]:
+        cells = rows.get(j["name"])
+        check(cells is not None and float(cells[-1]) == round(j["gap"]["energy"], 3)
+              and float(cells[-4]) == round(j["gap"]["dram"], 3),
+              f"net table: {j['name']} gaps {cells[-4:] if cells else None} vs {j['gap']}")
+    check(any(round(j["gap"]["dram"], 3) > 1.1 for j in d["layers"]),
+          "net table: some DRAM gap above 1.1 at 4Ki (the check can fail)")
 
 # A directory of Timeloop files, and a list file naming some of them.
 alex = os.path.join(VALIDATION, "layers", "alexnet")

@@ -144,6 +144,7 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
     table_col(&t, "dram_read_W", "W read", COL_INT);
     table_col(&t, "dram_read_O", "O read", COL_INT);
     table_col(&t, "dram_write_O", "O write", COL_INT);
+    table_col(&t, "gap_dram", "DRAM gap", COL_RATIO);
     table_col(&t, "energy", "energy", COL_NUM);
     table_col(&t, "bound_energy", "bound", COL_NUM);
     table_col(&t, "gap_energy", "gap", COL_RATIO);
@@ -168,6 +169,8 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
         table_int(&t, r->count[EC_TENSOR_W][EC_LEVEL_DRAM][EC_ACCESS_READ]);
         table_int(&t, r->count[EC_TENSOR_O][EC_LEVEL_DRAM][EC_ACCESS_READ]);
         table_int(&t, r->count[EC_TENSOR_O][EC_LEVEL_DRAM][EC_ACCESS_WRITE]);
+        if (r->has_bound) table_num(&t, r->gap_dram);
+        else table_str(&t, "-");
         table_num(&t, r->energy[EC_PART_TOTAL]);
         if (r->has_bound) {
             table_num(&t, r->bound_energy);
@@ -179,9 +182,10 @@ static void text_output(outbuf *ob, const network *net, int64_t batch, const ec_
     }
     table_render(&t, ob);
     table_free(&t);
-    ob_printf(ob, "\nI/W/O read, O write: DRAM words per tensor. energy: the energy of docs/model.md in the "
-                  "units of the\nper-access energies; bound: its lower bound over every schedule "
-                  "(section 7);\ngap: energy / bound. DRAM words in total %" PRId64
+    ob_printf(ob, "\nI/W/O read, O write: DRAM words per tensor; DRAM gap: those words over the fewest any "
+                  "schedule\nmoves (section 7). energy: the energy of docs/model.md in the units of "
+                  "the per-access energies;\nbound: its lower bound over every schedule; "
+                  "gap: energy / bound. DRAM words in total %" PRId64
                   ", at least %" PRId64 " (gap %.3f).\n",
               tot->dram_total, tot->bound[EC_BOUND_TRANSFERS], tot->gap_dram);
     if (net->notes) ob_printf(ob, "\n%s", net->notes);
