@@ -14,88 +14,35 @@
 #include <string.h>
 #include <yaml.h>
 
-typedef struct ydoc {
-    const char *path;
-    yaml_document_t doc;
-    int loaded;
-} ydoc;
 
-static int yfail(const ydoc *y, const yaml_node_t *n, const char *fmt, ...) TOOL_PRINTF(3, 4);
-static int yfail(const ydoc *y, const yaml_node_t *n, const char *fmt, ...)
+static int yint(yf_doc *y, yaml_node_t *n, const char *what, int64_t min, int64_t *out)
 {
-    char msg[768];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (n) tool_error("%s:%zu: %s", y->path, n->start_mark.line + 1, msg);
-    else tool_error("%s: %s", y->path, msg);
-    return -1;
-}
-
-static int yload(ydoc *y, const char *path, const char *what)
-{
-    memset(y, 0, sizeof *y);
-    y->path = path;
-    if (yf_load(path, what, &y->doc) != 0) return -1;
-    y->loaded = 1;
-    if (!yaml_document_get_root_node(&y->doc)) return yfail(y, NULL, "the file is empty");
-    return 0;
-}
-
-static void yfree(ydoc *y)
-{
-    if (y->loaded) yaml_document_delete(&y->doc);
-    y->loaded = 0;
-}
-
-static yaml_node_t *ynode(ydoc *y, int id) { return yaml_document_get_node(&y->doc, id); }
-static yaml_node_t *yroot(ydoc *y) { return yaml_document_get_root_node(&y->doc); }
-
-static const char *yscalar(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-/* The value of key in a mapping, or NULL. */
-static yaml_node_t *yget(ydoc *y, yaml_node_t *map, const char *key)
-{
-    if (!map || map->type != YAML_MAPPING_NODE) return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *k = yscalar(ynode(y, p->key));
-        if (k && strcmp(k, key) == 0) return ynode(y, p->value);
-    }
-    return NULL;
-}
-
-static int yint(ydoc *y, yaml_node_t *n, const char *what, int64_t min, int64_t *out)
-{
-    const char *s = yscalar(n);
+    const char *s = yf_scalar(n);
     char *end;
     errno = 0;
     long long v = s ? strtoll(s, &end, 10) : 0;
     if (!s || errno || end == s || *end || v < min)
-        return yfail(y, n, "%s: expected a whole number >= %lld, got '%s'", what, (long long)min,
+        return yf_fail(y, n, "%s: expected a whole number >= %lld, got '%s'", what, (long long)min,
                      s ? s : "(not a scalar)");
     *out = v;
     return 0;
 }
 
-static int ydouble(ydoc *y, yaml_node_t *n, const char *what, double *out)
+static int ydouble(yf_doc *y, yaml_node_t *n, const char *what, double *out)
 {
-    const char *s = yscalar(n);
+    const char *s = yf_scalar(n);
     char *end;
     errno = 0;
     double v = s ? strtod(s, &end) : 0;
     if (!s || errno || end == s || *end || !(v >= 0))
-        return yfail(y, n, "%s: expected a non-negative number, got '%s'", what,
+        return yf_fail(y, n, "%s: expected a non-negative number, got '%s'", what,
                      s ? s : "(not a scalar)");
     *out = v;
     return 0;
 }
 
 /* "PE[0..167]" -> base "PE", count 168; a name without a range counts 1. */
-static int split_name(ydoc *y, yaml_node_t *n, const char *name, char *base, size_t size,
+static int split_name(yf_doc *y, yaml_node_t *n, const char *name, char *base, size_t size,
                       int64_t *count)
 {
     const char *br = strchr(name, '[');
@@ -108,7 +55,7 @@ static int split_name(ydoc *y, yaml_node_t *n, const char *name, char *base, siz
     if (!br) return 0;
     long long lo, hi;
     if (sscanf(br, "[%lld..%lld]", &lo, &hi) != 2 || lo < 0 || hi < lo)
-        return yfail(y, n, "name '%s': expected a range [lo..hi]", name);
+        return yf_fail(y, n, "name '%s': expected a range [lo..hi]", name);
     *count = hi - lo + 1;
     return 0;
 }
@@ -128,30 +75,30 @@ static int is_compute(const char *cls)
            strcmp(cls, "mac") == 0;
 }
 
-static int walk(ydoc *y, yaml_node_t *tree, const char *prefix, int64_t mult, arch_desc *a);
+static int walk(yf_doc *y, yaml_node_t *tree, const char *prefix, int64_t mult, arch_desc *a);
 
-static int read_component(ydoc *y, yaml_node_t *c, const char *prefix, int64_t mult, arch_desc *a)
+static int read_component(yf_doc *y, yaml_node_t *c, const char *prefix, int64_t mult, arch_desc *a)
 {
-    const char *name = yscalar(yget(y, c, "name"));
-    if (!name) return yfail(y, c, "a component without a name");
-    yaml_node_t *cls_n = yget(y, c, "subclass");
-    if (!cls_n) cls_n = yget(y, c, "class");
-    const char *cls = yscalar(cls_n);
-    if (!cls) return yfail(y, c, "component '%s': no class", name);
+    const char *name = yf_scalar(yf_get(y, c, "name"));
+    if (!name) return yf_fail(y, c, "a component without a name");
+    yaml_node_t *cls_n = yf_get(y, c, "subclass");
+    if (!cls_n) cls_n = yf_get(y, c, "class");
+    const char *cls = yf_scalar(cls_n);
+    if (!cls) return yf_fail(y, c, "component '%s': no class", name);
     char base[32];
     int64_t count;
     if (split_name(y, c, name, base, sizeof base, &count)) return -1;
     int64_t inst = mult * count;
-    yaml_node_t *at = yget(y, c, "attributes");
+    yaml_node_t *at = yf_get(y, c, "attributes");
     int64_t mesh_x = inst;
-    yaml_node_t *mx = yget(y, at, "meshX");
+    yaml_node_t *mx = yf_get(y, at, "meshX");
     if (mx && yint(y, mx, "meshX", 1, &mesh_x)) return -1;
     if (inst % mesh_x)
-        return yfail(y, mx, "component '%s': meshX %lld does not divide its %lld instances", name,
+        return yf_fail(y, mx, "component '%s': meshX %lld does not divide its %lld instances", name,
                      (long long)mesh_x, (long long)inst);
     char full[160];
     if (snprintf(full, sizeof full, "%s%s%s", prefix, prefix[0] ? "." : "", name) >= (int)sizeof full)
-        return yfail(y, c, "component '%s': its path is longer than %zu bytes", name, sizeof full - 1);
+        return yf_fail(y, c, "component '%s': its path is longer than %zu bytes", name, sizeof full - 1);
     if (is_compute(cls)) {
         str_copy(a->mac_name, sizeof a->mac_name, base);
         str_copy(a->mac_ert_name, sizeof a->mac_ert_name, full);
@@ -161,11 +108,11 @@ static int read_component(ydoc *y, yaml_node_t *c, const char *prefix, int64_t m
         return 0;
     }
     if (!is_storage(cls))
-        return yfail(y, cls_n, "component '%s': unknown class '%s' (known: DRAM, SRAM, regfile, "
+        return yf_fail(y, cls_n, "component '%s': unknown class '%s' (known: DRAM, SRAM, regfile, "
                                "smartbuffer_SRAM, smartbuffer_RF, reg_storage, storage; intmac, "
                                "compute)", name, cls);
     if (a->nlevels == ARCH_MAX_LEVELS)
-        return yfail(y, c, "more than %d storage levels", ARCH_MAX_LEVELS);
+        return yf_fail(y, c, "more than %d storage levels", ARCH_MAX_LEVELS);
     arch_level *l = &a->level[a->nlevels++];
     memset(l, 0, sizeof *l);
     str_copy(l->name, sizeof l->name, base);
@@ -177,14 +124,14 @@ static int read_component(ydoc *y, yaml_node_t *c, const char *prefix, int64_t m
     l->line = (int)c->start_mark.line + 1;
     int64_t wbits = 0, width = 0, depth = -1, block = 0;
     yaml_node_t *n;
-    if ((n = yget(y, at, "word-bits")) && yint(y, n, "word-bits", 1, &wbits)) return -1;
-    if (((n = yget(y, at, "memory_width")) || (n = yget(y, at, "width"))) &&
+    if ((n = yf_get(y, at, "word-bits")) && yint(y, n, "word-bits", 1, &wbits)) return -1;
+    if (((n = yf_get(y, at, "memory_width")) || (n = yf_get(y, at, "width"))) &&
         yint(y, n, "width", 1, &width))
         return -1;
-    if (((n = yget(y, at, "memory_depth")) || (n = yget(y, at, "depth"))) &&
+    if (((n = yf_get(y, at, "memory_depth")) || (n = yf_get(y, at, "depth"))) &&
         yint(y, n, "depth", 0, &depth))
         return -1;
-    if ((n = yget(y, at, "block-size")) && yint(y, n, "block-size", 1, &block)) return -1;
+    if ((n = yf_get(y, at, "block-size")) && yint(y, n, "block-size", 1, &block)) return -1;
     if (!block) block = (width && wbits) ? width / wbits : 1;
     if (block < 1) block = 1;
     l->block = block;
@@ -193,28 +140,28 @@ static int read_component(ydoc *y, yaml_node_t *c, const char *prefix, int64_t m
     return 0;
 }
 
-static int walk(ydoc *y, yaml_node_t *tree, const char *prefix, int64_t mult, arch_desc *a)
+static int walk(yf_doc *y, yaml_node_t *tree, const char *prefix, int64_t mult, arch_desc *a)
 {
-    const char *name = yscalar(yget(y, tree, "name"));
-    if (!name) return yfail(y, tree, "a subtree without a name");
+    const char *name = yf_scalar(yf_get(y, tree, "name"));
+    if (!name) return yf_fail(y, tree, "a subtree without a name");
     char base[32];
     int64_t count;
     if (split_name(y, tree, name, base, sizeof base, &count)) return -1;
     char here[160];
     if (snprintf(here, sizeof here, "%s%s%s", prefix, prefix[0] ? "." : "", name) >= (int)sizeof here)
-        return yfail(y, tree, "subtree '%s': its path is longer than %zu bytes", name, sizeof here - 1);
+        return yf_fail(y, tree, "subtree '%s': its path is longer than %zu bytes", name, sizeof here - 1);
     mult *= count;
-    yaml_node_t *local = yget(y, tree, "local");
+    yaml_node_t *local = yf_get(y, tree, "local");
     if (local) {
-        if (local->type != YAML_SEQUENCE_NODE) return yfail(y, local, "'local' must be a list");
+        if (local->type != YAML_SEQUENCE_NODE) return yf_fail(y, local, "'local' must be a list");
         for (yaml_node_item_t *i = local->data.sequence.items.start; i < local->data.sequence.items.top; i++)
-            if (read_component(y, ynode(y, *i), here, mult, a)) return -1;
+            if (read_component(y, yf_node(y, *i), here, mult, a)) return -1;
     }
-    yaml_node_t *sub = yget(y, tree, "subtree");
+    yaml_node_t *sub = yf_get(y, tree, "subtree");
     if (sub) {
-        if (sub->type != YAML_SEQUENCE_NODE) return yfail(y, sub, "'subtree' must be a list");
+        if (sub->type != YAML_SEQUENCE_NODE) return yf_fail(y, sub, "'subtree' must be a list");
         for (yaml_node_item_t *i = sub->data.sequence.items.start; i < sub->data.sequence.items.top; i++)
-            if (walk(y, ynode(y, *i), here, mult, a)) return -1;
+            if (walk(y, yf_node(y, *i), here, mult, a)) return -1;
     }
     return 0;
 }
@@ -223,31 +170,31 @@ int arch_read(const char *path, arch_desc *a)
 {
     memset(a, 0, sizeof *a);
     str_copy(a->path, sizeof a->path, path);
-    ydoc y;
-    if (yload(&y, path, "a Timeloop architecture")) {
-        yfree(&y);
+    yf_doc y;
+    if (yf_open(&y, path, "a Timeloop architecture")) {
+        yf_close(&y);
         return -1;
     }
     int rc = -1;
-    yaml_node_t *root = yget(&y, yroot(&y), "architecture");
-    if (!root) root = yroot(&y);
-    yaml_node_t *ver = yget(&y, root, "version");
-    const char *vs = yscalar(ver);
-    yaml_node_t *sub = yget(&y, root, "subtree");
-    if (!vs || strcmp(vs, "0.3") != 0) yfail(&y, ver ? ver : root, "expected architecture version 0.3, got '%s'", vs ? vs : "(none)");
-    else if (!sub || sub->type != YAML_SEQUENCE_NODE) yfail(&y, root, "no 'subtree' list");
+    yaml_node_t *root = yf_get(&y, yf_root(&y), "architecture");
+    if (!root) root = yf_root(&y);
+    yaml_node_t *ver = yf_get(&y, root, "version");
+    const char *vs = yf_scalar(ver);
+    yaml_node_t *sub = yf_get(&y, root, "subtree");
+    if (!vs || strcmp(vs, "0.3") != 0) yf_fail(&y, ver ? ver : root, "expected architecture version 0.3, got '%s'", vs ? vs : "(none)");
+    else if (!sub || sub->type != YAML_SEQUENCE_NODE) yf_fail(&y, root, "no 'subtree' list");
     else {
         rc = 0;
         for (yaml_node_item_t *i = sub->data.sequence.items.start; rc == 0 && i < sub->data.sequence.items.top; i++)
-            rc = walk(&y, ynode(&y, *i), "", 1, a);
-        if (rc == 0 && a->nlevels < 2) rc = yfail(&y, root, "expected DRAM and at least one on-chip storage level, found %d storage levels", a->nlevels);
+            rc = walk(&y, yf_node(&y, *i), "", 1, a);
+        if (rc == 0 && a->nlevels < 2) rc = yf_fail(&y, root, "expected DRAM and at least one on-chip storage level, found %d storage levels", a->nlevels);
         else if (rc == 0 && strcmp(a->level[0].cls, "DRAM") != 0)
-            rc = yfail(&y, root, "the outermost storage level '%s' is of class %s, not DRAM", a->level[0].name, a->level[0].cls);
-        else if (rc == 0 && !a->mac_name[0]) rc = yfail(&y, root, "no compute component (class intmac or compute)");
+            rc = yf_fail(&y, root, "the outermost storage level '%s' is of class %s, not DRAM", a->level[0].name, a->level[0].cls);
+        else if (rc == 0 && !a->mac_name[0]) rc = yf_fail(&y, root, "no compute component (class intmac or compute)");
         else if (rc == 0 && a->nlevels - 1 > EC_HIER_MAX_LEVELS)
-            rc = yfail(&y, root, "%d on-chip levels, more than the library's %d", a->nlevels - 1, EC_HIER_MAX_LEVELS);
+            rc = yf_fail(&y, root, "%d on-chip levels, more than the library's %d", a->nlevels - 1, EC_HIER_MAX_LEVELS);
     }
-    yfree(&y);
+    yf_close(&y);
     return rc;
 }
 
@@ -282,17 +229,17 @@ typedef struct action_max {
     int has_read, has_write, has_access, has_mac;
 } action_max;
 
-static int read_table(ydoc *y, yaml_node_t *t, action_max *am)
+static int read_table(yf_doc *y, yaml_node_t *t, action_max *am)
 {
-    yaml_node_t *acts = yget(y, t, "actions");
-    if (!acts || acts->type != YAML_SEQUENCE_NODE) return yfail(y, t, "an ERT table without an 'actions' list");
+    yaml_node_t *acts = yf_get(y, t, "actions");
+    if (!acts || acts->type != YAML_SEQUENCE_NODE) return yf_fail(y, t, "an ERT table without an 'actions' list");
     for (yaml_node_item_t *i = acts->data.sequence.items.start; i < acts->data.sequence.items.top; i++) {
-        yaml_node_t *an = ynode(y, *i);
-        const char *nm = yscalar(yget(y, an, "name"));
-        yaml_node_t *en = yget(y, an, "energy");
+        yaml_node_t *an = yf_node(y, *i);
+        const char *nm = yf_scalar(yf_get(y, an, "name"));
+        yaml_node_t *en = yf_get(y, an, "energy");
         double e = 0;
-        if (!nm) return yfail(y, an, "an action without a name");
-        if (!en) return yfail(y, an, "action '%s' without an energy", nm);
+        if (!nm) return yf_fail(y, an, "an action without a name");
+        if (!en) return yf_fail(y, an, "action '%s' without an energy", nm);
         if (ydouble(y, en, "energy", &e)) return -1;
         if (strcmp(nm, "read") == 0) { if (!am->has_read || e > am->read) am->read = e; am->has_read = 1; }
         else if (strcmp(nm, "write") == 0) { if (!am->has_write || e > am->write) am->write = e; am->has_write = 1; }
@@ -300,35 +247,35 @@ static int read_table(ydoc *y, yaml_node_t *t, action_max *am)
         else if (strcmp(nm, "mac_random") == 0 || strcmp(nm, "compute") == 0) { am->mac = e; am->has_mac = 1; }
         else if (strcmp(nm, "idle") == 0 || strcmp(nm, "mac_reused") == 0 || strcmp(nm, "mac_gated") == 0 ||
                  strcmp(nm, "leak") == 0) {}
-        else return yfail(y, an, "unknown action '%s' (known: read, write, access, mac_random, compute, idle, mac_reused, mac_gated, leak)", nm);
+        else return yf_fail(y, an, "unknown action '%s' (known: read, write, access, mac_random, compute, idle, mac_reused, mac_gated, leak)", nm);
     }
     return 0;
 }
 
 int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
 {
-    ydoc y;
-    if (yload(&y, path, "an Accelergy energy table")) {
-        yfree(&y);
+    yf_doc y;
+    if (yf_open(&y, path, "an Accelergy energy table")) {
+        yf_close(&y);
         return -1;
     }
     int rc = -1;
-    yaml_node_t *root = yget(&y, yroot(&y), "ERT");
-    if (!root) root = yroot(&y);
-    yaml_node_t *tables = yget(&y, root, "tables");
+    yaml_node_t *root = yf_get(&y, yf_root(&y), "ERT");
+    if (!root) root = yf_root(&y);
+    yaml_node_t *tables = yf_get(&y, root, "tables");
     action_max am[ARCH_MAX_LEVELS + 1];
     int found[ARCH_MAX_LEVELS + 1];
     memset(am, 0, sizeof am);
     memset(found, 0, sizeof found);
     if (!tables || tables->type != YAML_SEQUENCE_NODE) {
-        yfail(&y, root, "no 'tables' list");
+        yf_fail(&y, root, "no 'tables' list");
         goto out;
     }
     for (yaml_node_item_t *i = tables->data.sequence.items.start; i < tables->data.sequence.items.top; i++) {
-        yaml_node_t *t = ynode(&y, *i);
-        const char *nm = yscalar(yget(&y, t, "name"));
+        yaml_node_t *t = yf_node(&y, *i);
+        const char *nm = yf_scalar(yf_get(&y, t, "name"));
         if (!nm) {
-            yfail(&y, t, "a table without a name");
+            yf_fail(&y, t, "a table without a name");
             goto out;
         }
         int which = -1;
@@ -336,7 +283,7 @@ int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
             if (same_component(nm, a->level[l].ert_name)) which = l;
         if (same_component(nm, a->mac_ert_name)) which = a->nlevels;
         if (which < 0) {
-            yfail(&y, t, "table '%s' names no component of %s", nm, a->path);
+            yf_fail(&y, t, "table '%s' names no component of %s", nm, a->path);
             goto out;
         }
         if (read_table(&y, t, &am[which])) goto out;
@@ -345,12 +292,12 @@ int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
     for (int l = 0; l <= a->nlevels; l++) {
         const char *nm = l < a->nlevels ? a->level[l].ert_name : a->mac_ert_name;
         if (!found[l]) {
-            yfail(&y, root, "no table for component '%s'", nm);
+            yf_fail(&y, root, "no table for component '%s'", nm);
             goto out;
         }
         if (l == a->nlevels) {
             if (!am[l].has_mac) {
-                yfail(&y, root, "component '%s': no 'mac_random' or 'compute' action", nm);
+                yf_fail(&y, root, "component '%s': no 'mac_random' or 'compute' action", nm);
                 goto out;
             }
             ec_memory_set_energy(m, EC_ENERGY_MAC, am[l].mac);
@@ -359,7 +306,7 @@ int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
         double rd = am[l].has_read ? am[l].read : am[l].access;
         double wr = am[l].has_write ? am[l].write : am[l].access;
         if (!(am[l].has_read || am[l].has_access) || !(am[l].has_write || am[l].has_access)) {
-            yfail(&y, root, "component '%s': no 'read' and 'write' (or 'access') actions", nm);
+            yf_fail(&y, root, "component '%s': no 'read' and 'write' (or 'access') actions", nm);
             goto out;
         }
         double b = (double)a->level[l].block;
@@ -371,7 +318,7 @@ int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
     }
     rc = 0;
 out:
-    yfree(&y);
+    yf_close(&y);
     return rc;
 }
 
@@ -390,88 +337,88 @@ static int tl_dim(char c, ec_dim *d)
     return -1;
 }
 
-static int tensor_mask(ydoc *y, yaml_node_t *list, int64_t *mask)
+static int tensor_mask(yf_doc *y, yaml_node_t *list, int64_t *mask)
 {
     *mask = 0;
     if (!list) return 0;
-    if (list->type != YAML_SEQUENCE_NODE) return yfail(y, list, "expected a list of data spaces");
+    if (list->type != YAML_SEQUENCE_NODE) return yf_fail(y, list, "expected a list of data spaces");
     for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top; i++) {
-        yaml_node_t *n = ynode(y, *i);
-        const char *s = yscalar(n);
+        yaml_node_t *n = yf_node(y, *i);
+        const char *s = yf_scalar(n);
         if (s && strcmp(s, "Inputs") == 0) *mask |= 1;
         else if (s && strcmp(s, "Weights") == 0) *mask |= 2;
         else if (s && strcmp(s, "Outputs") == 0) *mask |= 4;
-        else return yfail(y, n, "unknown data space '%s' (Inputs, Weights, Outputs)", s ? s : "?");
+        else return yf_fail(y, n, "unknown data space '%s' (Inputs, Weights, Outputs)", s ? s : "?");
     }
     return 0;
 }
 
 int mapping_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow *d)
 {
-    ydoc y;
-    if (yload(&y, path, "a Timeloop mapping")) {
-        yfree(&y);
+    yf_doc y;
+    if (yf_open(&y, path, "a Timeloop mapping")) {
+        yf_close(&y);
         return -1;
     }
     int rc = -1;
-    yaml_node_t *list = yget(&y, yroot(&y), "mapping");
-    if (!list) list = yroot(&y);
+    yaml_node_t *list = yf_get(&y, yf_root(&y), "mapping");
+    if (!list) list = yf_root(&y);
     if (!list || list->type != YAML_SEQUENCE_NODE) {
-        yfail(&y, list, "expected a list under 'mapping:'");
+        yf_fail(&y, list, "expected a list under 'mapping:'");
         goto out;
     }
     ec_dataflow_clear_mapping(d);
     for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top; i++) {
-        yaml_node_t *e = ynode(&y, *i);
-        const char *target = yscalar(yget(&y, e, "target"));
-        const char *type = yscalar(yget(&y, e, "type"));
+        yaml_node_t *e = yf_node(&y, *i);
+        const char *target = yf_scalar(yf_get(&y, e, "target"));
+        const char *type = yf_scalar(yf_get(&y, e, "type"));
         if (!target || !type) {
-            yfail(&y, e, "an entry without 'target' or 'type'");
+            yf_fail(&y, e, "an entry without 'target' or 'type'");
             goto out;
         }
         int level = -1;
         for (int l = 0; l < a->nlevels; l++)
             if (strcmp(a->level[l].name, target) == 0) level = l;
         if (level < 0) {
-            yfail(&y, e, "target '%s' is not a storage level of %s", target, a->path);
+            yf_fail(&y, e, "target '%s' is not a storage level of %s", target, a->path);
             goto out;
         }
         if (strcmp(type, "datatype") == 0 || strcmp(type, "bypass") == 0) {
             int64_t keep, bypass;
-            if (tensor_mask(&y, yget(&y, e, "keep"), &keep) ||
-                tensor_mask(&y, yget(&y, e, "bypass"), &bypass))
+            if (tensor_mask(&y, yf_get(&y, e, "keep"), &keep) ||
+                tensor_mask(&y, yf_get(&y, e, "bypass"), &bypass))
                 goto out;
             if (keep & bypass) {
-                yfail(&y, e, "level '%s' both keeps and bypasses a data space", target);
+                yf_fail(&y, e, "level '%s' both keeps and bypasses a data space", target);
                 goto out;
             }
             int64_t cur;
             ec_memory_level_get(m, level, EC_HIER_KEEP, &cur);
             int64_t v = (cur | keep) & ~bypass;
             if (level == 0 && v != 7) {
-                yfail(&y, e, "DRAM must keep every data space");
+                yf_fail(&y, e, "DRAM must keep every data space");
                 goto out;
             }
             if (ec_memory_level_set(m, level, EC_HIER_KEEP, v) != EC_OK) {
-                yfail(&y, e, "%s", ec_memory_message(m));
+                yf_fail(&y, e, "%s", ec_memory_message(m));
                 goto out;
             }
             continue;
         }
         int spatial = strcmp(type, "spatial") == 0;
         if (!spatial && strcmp(type, "temporal") != 0) {
-            yfail(&y, e, "unknown type '%s' (datatype, temporal, spatial)", type);
+            yf_fail(&y, e, "unknown type '%s' (datatype, temporal, spatial)", type);
             goto out;
         }
-        const char *factors = yscalar(yget(&y, e, "factors"));
-        const char *perm = yscalar(yget(&y, e, "permutation"));
-        yaml_node_t *fn = yget(&y, e, "factors");
+        const char *factors = yf_scalar(yf_get(&y, e, "factors"));
+        const char *perm = yf_scalar(yf_get(&y, e, "permutation"));
+        yaml_node_t *fn = yf_get(&y, e, "factors");
         if (!factors) {
-            yfail(&y, e, "a %s entry without 'factors'", type);
+            yf_fail(&y, e, "a %s entry without 'factors'", type);
             goto out;
         }
         int64_t split = 0;
-        yaml_node_t *sn = yget(&y, e, "split");
+        yaml_node_t *sn = yf_get(&y, e, "split");
         if (sn && yint(&y, sn, "split", 0, &split)) goto out;
         /* factors "C1 M16 R1 ..." */
         int64_t f[EC_NDIMS];
@@ -485,7 +432,7 @@ int mapping_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow
             errno = 0;
             long long v = strtoll(p + 1, &end, 10);
             if (tl_dim(*p, &dd) || end == p + 1 || errno || v < 1) {
-                yfail(&y, fn, "factors '%s': expected letters of CMRSNPQ each followed by a whole number >= 1", factors);
+                yf_fail(&y, fn, "factors '%s': expected letters of CMRSNPQ each followed by a whole number >= 1", factors);
                 goto out;
             }
             f[dd] *= v;
@@ -501,7 +448,7 @@ int mapping_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow
                 for (int k = (int)strlen(perm) - 1; k >= 0; k--) {
                     ec_dim dd;
                     if (tl_dim(perm[k], &dd)) {
-                        yfail(&y, yget(&y, e, "permutation"), "permutation '%s': unknown dimension %c", perm, perm[k]);
+                        yf_fail(&y, yf_get(&y, e, "permutation"), "permutation '%s': unknown dimension %c", perm, perm[k]);
                         goto out;
                     }
                     if (seen >> dd & 1) continue;
@@ -525,7 +472,7 @@ int mapping_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow
                 for (int k = 0; perm[k]; k++) {
                     ec_dim dd;
                     if (tl_dim(perm[k], &dd)) {
-                        yfail(&y, yget(&y, e, "permutation"), "permutation '%s': unknown dimension %c", perm, perm[k]);
+                        yf_fail(&y, yf_get(&y, e, "permutation"), "permutation '%s': unknown dimension %c", perm, perm[k]);
                         goto out;
                     }
                     if (pos[dd] == EC_NDIMS) pos[dd] = k;
@@ -538,6 +485,6 @@ int mapping_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow
     }
     rc = 0;
 out:
-    yfree(&y);
+    yf_close(&y);
     return rc;
 }

@@ -53,50 +53,15 @@ int mapper_flag(argscan *s, mapper_opts *o)
     return 1;
 }
 
-/* ---- YAML ----
- * A small loader of its own, so that this file does not reach into
- * archyaml.c's statics (main's tools/ecnn/yamlfile.c, the checked loader,
- * is the one to call here once both are on one branch). */
-
-typedef struct ydoc {
-    const char *path;
-    yaml_document_t doc;
-    int loaded;
-} ydoc;
-
-static yaml_node_t *ynode(ydoc *y, int id) { return yaml_document_get_node(&y->doc, id); }
-
-static const char *yscalar(const yaml_node_t *n)
-{
-    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
-}
-
-static yaml_node_t *yget(ydoc *y, yaml_node_t *map, const char *key)
-{
-    if (!map || map->type != YAML_MAPPING_NODE) return NULL;
-    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
-        const char *k = yscalar(ynode(y, p->key));
-        if (k && strcmp(k, key) == 0) return ynode(y, p->value);
-    }
-    return NULL;
-}
+/* ---- YAML (through yamlfile.c, as every YAML input of the tool) ---- */
 
 /* "file:line: what value"; -1. */
-static int cfail(const ydoc *y, const yaml_node_t *n, const char *what, const char *value)
+static int cfail(const yf_doc *y, const yaml_node_t *n, const char *what, const char *value)
 {
     if (n) tool_error("%s:%zu: %s%s%s", y->path, n->start_mark.line + 1, what, value ? " " : "",
                       value ? value : "");
     else tool_error("%s: %s%s%s", y->path, what, value ? " " : "", value ? value : "");
     return -1;
-}
-
-static int cload(ydoc *y, const char *path)
-{
-    memset(y, 0, sizeof *y);
-    y->path = path;
-    if (yf_load(path, "a Timeloop constraint file", &y->doc) != 0) return -1;
-    y->loaded = 1;
-    return yaml_document_get_root_node(&y->doc) ? 0 : cfail(y, NULL, "the file is empty", NULL);
 }
 
 /* Timeloop's letters: M is our K; no G. */
@@ -116,15 +81,15 @@ static int level_of(const arch_desc *a, const char *name)
     return -1;
 }
 
-static int tensor_bits(ydoc *y, yaml_node_t *list, int *mask)
+static int tensor_bits(yf_doc *y, yaml_node_t *list, int *mask)
 {
     *mask = 0;
     if (!list) return 0;
     if (list->type != YAML_SEQUENCE_NODE) return cfail(y, list, "expected a list of data spaces", NULL);
     for (yaml_node_item_t *i = list->data.sequence.items.start; i < list->data.sequence.items.top; i++) {
-        const char *s = yscalar(ynode(y, *i));
+        const char *s = yf_scalar(yf_node(y, *i));
         int b = !s ? -1 : !strcmp(s, "Inputs") ? 0 : !strcmp(s, "Weights") ? 1 : !strcmp(s, "Outputs") ? 2 : -1;
-        if (b < 0) return cfail(y, ynode(y, *i), "unknown data space (Inputs, Weights, Outputs):", s);
+        if (b < 0) return cfail(y, yf_node(y, *i), "unknown data space (Inputs, Weights, Outputs):", s);
         *mask |= 1 << b;
     }
     return 0;
@@ -144,17 +109,17 @@ static int64_t fanout(const ec_memory *m, int L, int l, int axis)
     return mesh[1] / (mesh[0] ? mesh[0] : 1);
 }
 
-static int one_target(ydoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m, ec_dataflow *d)
+static int one_target(yf_doc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m, ec_dataflow *d)
 {
-    const char *target = yscalar(yget(y, e, "target"));
-    const char *type = yscalar(yget(y, e, "type"));
+    const char *target = yf_scalar(yf_get(y, e, "target"));
+    const char *type = yf_scalar(yf_get(y, e, "type"));
     if (!target || !type) return cfail(y, e, "a constraint without 'target' or 'type'", NULL);
     int level = level_of(a, target);
     if (level < 0) return cfail(y, e, "target is not a storage level of the architecture:", target);
     int L = a->nlevels - 1;
     if (!strcmp(type, "bypass") || !strcmp(type, "datatype")) {
         int keep, bypass;
-        if (tensor_bits(y, yget(y, e, "keep"), &keep) || tensor_bits(y, yget(y, e, "bypass"), &bypass))
+        if (tensor_bits(y, yf_get(y, e, "keep"), &keep) || tensor_bits(y, yf_get(y, e, "bypass"), &bypass))
             return -1;
         int64_t cur;
         ec_memory_level_get(m, level, EC_HIER_KEEP, &cur);
@@ -167,8 +132,8 @@ static int one_target(ydoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m,
     int spatial = !strcmp(type, "spatial");
     if (!spatial && strcmp(type, "temporal"))
         return cfail(y, e, "unsupported constraint type (bypass, datatype, temporal, spatial):", type);
-    yaml_node_t *pn = yget(y, e, "permutation"), *fn = yget(y, e, "factors"), *sn = yget(y, e, "split");
-    const char *perm = yscalar(pn), *factors = yscalar(fn);
+    yaml_node_t *pn = yf_get(y, e, "permutation"), *fn = yf_get(y, e, "factors"), *sn = yf_get(y, e, "split");
+    const char *perm = yf_scalar(pn), *factors = yf_scalar(fn);
     if ((pn && !perm) || (fn && !factors)) return cfail(y, e, "permutation and factors are strings", NULL);
     /* the permutation's letters, innermost first, spaces dropped */
     ec_dim pd[EC_NDIMS];
@@ -181,7 +146,7 @@ static int one_target(ydoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m,
     }
     int64_t split = -1;
     if (sn) {
-        const char *sv = yscalar(sn);
+        const char *sv = yf_scalar(sn);
         char *end;
         split = sv ? strtoll(sv, &end, 10) : -1;
         if (!sv || *end || split < 0) return cfail(y, sn, "split: expected a whole number >= 0, got", sv);
@@ -233,26 +198,26 @@ static int one_target(ydoc *y, yaml_node_t *e, const arch_desc *a, ec_memory *m,
 
 int cons_read(const char *path, const arch_desc *a, ec_memory *m, ec_dataflow *d)
 {
-    ydoc y;
-    int rc = cload(&y, path);
+    yf_doc y;
+    int rc = yf_open(&y, path, "a Timeloop constraint file");
     if (rc == 0) {
         yaml_node_t *root = yaml_document_get_root_node(&y.doc), *list = NULL;
         static const char *const keys[] = {"architecture_constraints", "mapspace_constraints",
                                            "mapspace", "constraints"};
         for (int k = 0; k < 4 && !list; k++) {
-            yaml_node_t *sec = yget(&y, root, keys[k]);
-            if (sec) list = yget(&y, sec, "targets");
+            yaml_node_t *sec = yf_get(&y, root, keys[k]);
+            if (sec) list = yf_get(&y, sec, "targets");
             if (sec && !list && sec->type == YAML_SEQUENCE_NODE) list = sec;
         }
-        if (!list) list = yget(&y, root, "targets");
+        if (!list) list = yf_get(&y, root, "targets");
         if (!list || list->type != YAML_SEQUENCE_NODE)
             rc = cfail(&y, root, "expected architecture_constraints: or mapspace_constraints: with "
                                  "a list under targets:", NULL);
         for (yaml_node_item_t *i = list && !rc ? list->data.sequence.items.start : NULL;
              i && i < list->data.sequence.items.top && rc == 0; i++)
-            rc = one_target(&y, ynode(&y, *i), a, m, d);
+            rc = one_target(&y, yf_node(&y, *i), a, m, d);
     }
-    if (y.loaded) yaml_document_delete(&y.doc);
+    yf_close(&y);
     return rc;
 }
 

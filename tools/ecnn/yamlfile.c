@@ -6,6 +6,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <string.h>
 
 static int syntax_error(const char *path, const yaml_parser_t *parser)
@@ -97,4 +99,50 @@ int yf_load(const char *path, const char *what, yaml_document_t *doc)
     int rc = yf_parse(path, what, (const unsigned char *)tf.data + tf.pos, tf.len - tf.pos, doc);
     tf_close(&tf);
     return rc;
+}
+
+int yf_fail(const yf_doc *y, const yaml_node_t *n, const char *fmt, ...)
+{
+    char msg[768];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (n) tool_error("%s:%zu: %s", y->path, n->start_mark.line + 1, msg);
+    else tool_error("%s: %s", y->path, msg);
+    return -1;
+}
+
+int yf_open(yf_doc *y, const char *path, const char *what)
+{
+    memset(y, 0, sizeof *y);
+    y->path = path;
+    if (yf_load(path, what, &y->doc) != 0) return -1;
+    y->loaded = 1;
+    if (!yaml_document_get_root_node(&y->doc)) return yf_fail(y, NULL, "the file is empty");
+    return 0;
+}
+
+void yf_close(yf_doc *y)
+{
+    if (y->loaded) yaml_document_delete(&y->doc);
+    y->loaded = 0;
+}
+
+yaml_node_t *yf_node(yf_doc *y, int id) { return yaml_document_get_node(&y->doc, id); }
+yaml_node_t *yf_root(yf_doc *y) { return yaml_document_get_root_node(&y->doc); }
+
+const char *yf_scalar(const yaml_node_t *n)
+{
+    return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+yaml_node_t *yf_get(yf_doc *y, yaml_node_t *map, const char *key)
+{
+    if (!map || map->type != YAML_MAPPING_NODE) return NULL;
+    for (yaml_node_pair_t *p = map->data.mapping.pairs.start; p < map->data.mapping.pairs.top; p++) {
+        const char *k = yf_scalar(yf_node(y, p->key));
+        if (k && strcmp(k, key) == 0) return yf_node(y, p->value);
+    }
+    return NULL;
 }

@@ -8,6 +8,8 @@
 #ifndef ECNN_TOOL_YAMLFILE_H
 #define ECNN_TOOL_YAMLFILE_H
 
+#include "util.h"
+
 #include <stddef.h>
 #include <yaml.h>
 
@@ -22,5 +24,25 @@ int yf_parse(const char *path, const char *what, const unsigned char *text, size
              yaml_document_t *doc);
 /* As yf_parse() on the file at path, read through tf_open(). */
 int yf_load(const char *path, const char *what, yaml_document_t *doc);
+
+/* A loaded document and the file it came from, for the readers' messages. */
+typedef struct yf_doc {
+    const char *path;
+    yaml_document_t doc;
+    int loaded;
+} yf_doc;
+
+/* yf_load() into *y, refusing an empty document ("the file is empty").
+ * 0, or -1 with the message printed; yf_close() is safe either way. */
+int yf_open(yf_doc *y, const char *path, const char *what);
+void yf_close(yf_doc *y);
+yaml_node_t *yf_node(yf_doc *y, int id);
+yaml_node_t *yf_root(yf_doc *y);
+/* The text of a scalar node, or NULL for any other node (or NULL). */
+const char *yf_scalar(const yaml_node_t *n);
+/* The value of key in a mapping node, or NULL. */
+yaml_node_t *yf_get(yf_doc *y, yaml_node_t *map, const char *key);
+/* Prints "path:line: message" (the line of n, or no line without n); -1. */
+int yf_fail(const yf_doc *y, const yaml_node_t *n, const char *fmt, ...) TOOL_PRINTF(3, 4);
 
 #endif
