@@ -20,7 +20,10 @@ ROWS = {
     5: "kernels,5,1,3,64,5,5,56,56,4,4,1,1,145598718.07,33121428.48,112477289.59",
     11: "kernels,11,1,3,64,11,11,55,55,4,4,1,1,414471499.05,154633556.88,259837942.17",
 }
-EXTRA = "d,8,1,3,8,11,11,55,55,4,4,1,1,56142965.98,4926403.68,51216562.30"
+# Three rows of the Eyeriss d sweep.
+EXTRA = ["d,8,1,3,8,11,11,55,55,4,4,1,1,77998735.61,19329194.61,58669541.0",
+         "d,16,1,3,16,11,11,55,55,4,4,1,1,125666379.97,38658389.22,87007990.75",
+         "d,24,1,3,24,11,11,55,55,4,4,1,1,173431389.34,57987583.83,115443805.51"]
 
 
 def layer_json(problem, arch):
@@ -71,9 +74,8 @@ class AgainstEcnnLayer(unittest.TestCase):
 
     def test_the_command_reports_them(self):
         with TempDir() as d:
-            path = write(d, "rows.csv", SWEEP_HEADER + "\n" + "\n".join(ROWS.values()) + "\n"
-                         + EXTRA + "\n" + EXTRA.replace("d,8,1,3,8", "d,16,1,3,16") + "\n"
-                         + EXTRA.replace("d,8,1,3,8", "d,24,1,3,24") + "\n")
+            path = write(d, "rows.csv",
+                         SWEEP_HEADER + "\n" + "\n".join(list(ROWS.values()) + EXTRA) + "\n")
             status, out, err = run_fit([path, "--measured", "timeloop_data_pJ", "--group-by",
                                         "sweep", "--quantity", "data", "--arch",
                                         "eyeriss_like", "--ecnn", CLI, "--format", "json"])
