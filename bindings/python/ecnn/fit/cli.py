@@ -251,10 +251,11 @@ def run(argv=None, stdout=None, stderr=None):
     rows, note = load_rows(main_csv, args, warnings, os.path.basename(main_csv))
     jobs = args.jobs if args.jobs else jobs_default()
     model = Model(params, policy, args.reuse, args.footprint, jobs=jobs, progress=stderr)
-    results = model.evaluate_all(rows)
     if args.arch is not None:
-        return _run_hierarchy(args, rows, results, model, note, main_csv, jobs, stdout, stderr,
-                              started)
+        # The hierarchy first: a bad architecture is refused before any long work.
+        hier = evaluate(rows, args.arch, args.ert, args.constraints, args.ecnn, jobs, stderr)
+        return _run_hierarchy(args, rows, hier, model, note, main_csv, stdout, stderr, started)
+    results = model.evaluate_all(rows)
     analysis = analyse(rows, model, args.quantity, components, args.bootstrap, args.seed, results)
     warnings += analysis["warnings"]
     header = [
@@ -327,8 +328,12 @@ def run(argv=None, stdout=None, stderr=None):
     return 0
 
 
-def _run_hierarchy(args, rows, results, model, note, main_csv, jobs, stdout, stderr, started):
-    hier, per_mac = evaluate(rows, args.arch, args.ert, args.constraints, args.ecnn, jobs, stderr)
+def _run_hierarchy(args, rows, evaluated, model, note, main_csv, stdout, stderr, started):
+    """--arch: the hierarchy's energies (evaluated: evaluate()'s answer) beside
+    the two-level model's and the MACs', and the energy per MAC along
+    --kernel-group."""
+    hier, per_mac = evaluated
+    results = model.evaluate_all(rows)
     groups = compare(rows, hier, results, args.quantity)
     table = per_mac_table(rows, hier, results, args.quantity, args.kernel_group)
     searches = sorted({h["search"] for h in hier})
