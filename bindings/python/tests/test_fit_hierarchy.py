@@ -142,5 +142,60 @@ class BadInput(unittest.TestCase):
         self.refused(["--arch", "eyeriss_like", "--quantity", "dram"], "--quantity dram")
 
 
+# docs/validation.md, "The fit on a hierarchy" (--quantity data): R^2 linear,
+# log-log of the hierarchy, the two-level model and the MACs, to 4 decimals;
+# and the hierarchy's data energy per MAC along the kernel sweep (pJ, 4
+# significant digits). If the mapper's choices change, these change, and
+# the page with them.
+DOCUMENTED = {
+    "simba": {
+        "d": ((0.9581, 0.9807), (0.9648, 0.9937), (0.9647, 0.9932)),
+        "inputs": ((0.9979, 0.9969), (0.9978, 0.9992), (0.9978, 0.9991)),
+        "kernels": ((0.9800, 0.9889), (0.9924, 0.9971), (0.9914, 0.9994)),
+        "stride": ((0.9999, 0.9951), (0.9999, 0.9998), (0.9999, 0.9999)),
+        "(all)": ((0.9683, 0.9788), (0.9799, 0.9961), (0.9796, 0.9940)),
+    },
+    "eyeriss": {
+        "d": ((0.9643, 0.9940), (0.9754, 0.9900), (0.9755, 0.9884)),
+        "inputs": ((0.9923, 0.9621), (0.9628, 0.9895), (0.9628, 0.9894)),
+        "kernels": ((0.9990, 0.9990), (0.9879, 0.9958), (0.9864, 0.9964)),
+        "stride": ((1.0000, 0.9999), (0.9999, 0.9991), (0.9999, 0.9988)),
+        "(all)": ((0.9682, 0.9759), (0.9780, 0.9864), (0.9774, 0.9827)),
+    },
+}
+PER_MAC = {"simba": (3.597, 1.694, 0.9664, 0.6664, 0.5135),
+           "eyeriss": (11.07, 7.422, 5.383, 4.536, 3.986)}
+
+
+@unittest.skipUnless(HAVE_FIT, WHY_NOT)
+@unittest.skipUnless(HAVE_CLI, "the command-line tool is not built (ECNN_CLI unset)")
+@unittest.skipUnless(os.path.isfile(os.path.join(VALIDATION_DIR, "simba_sweeps.csv")),
+                     "the published Timeloop data are not beside the repository")
+class DocumentedFigures(unittest.TestCase):
+    def check(self, arch):
+        path = os.path.join(VALIDATION_DIR, f"{arch}_sweeps.csv")
+        status, out, err = run_fit([path, "--measured", "timeloop_data_pJ", "--group-by",
+                                    "sweep", "--capacity", "65536", "--quantity", "data",
+                                    "--arch", f"{arch}_like", "--ecnn", CLI, "--format",
+                                    "json"])
+        self.assertEqual(status, 0, err)
+        doc = json.loads(out)
+        for g in doc["groups"]:
+            for model, want in zip(("hierarchy", "two_level", "macs"),
+                                   DOCUMENTED[arch][g["group"]]):
+                with self.subTest(arch=arch, group=g["group"], model=model):
+                    self.assertAlmostEqual(g[model]["linear"]["r2"], want[0], delta=5.001e-5)
+                    self.assertAlmostEqual(g[model]["loglog"]["r2"], want[1], delta=5.001e-5)
+        got = [r["hierarchy"] for r in doc["per_mac"]["rows"]]
+        for g, w in zip(got, PER_MAC[arch]):
+            self.assertAlmostEqual(g / w, 1, delta=6e-4)
+
+    def test_simba(self):
+        self.check("simba")
+
+    def test_eyeriss(self):
+        self.check("eyeriss")
+
+
 if __name__ == "__main__":
     unittest.main()
