@@ -32,19 +32,27 @@ def layer_json(problem, arch):
     return json.loads(done.stdout)
 
 
-@unittest.skipUnless(HAVE_FIT, WHY_NOT)
-@unittest.skipUnless(HAVE_CLI, "the command-line tool is not built (ECNN_CLI unset)")
-class AgainstEcnnLayer(unittest.TestCase):
+class _RowsFile(unittest.TestCase):
+    """ROWS written to a CSV file for the class (cls.csv)."""
+
     @classmethod
     def setUpClass(cls):
         cls.tmp = TempDir()
         d = cls.tmp.__enter__()
         cls.csv = write(d, "rows.csv", SWEEP_HEADER + "\n" + "\n".join(ROWS.values()) + "\n")
-        cls.rows = fit.read_csv(cls.csv, "timeloop_data_pJ", "sweep")
 
     @classmethod
     def tearDownClass(cls):
         cls.tmp.__exit__(None, None, None)
+
+
+@unittest.skipUnless(HAVE_FIT, WHY_NOT)
+@unittest.skipUnless(HAVE_CLI, "the command-line tool is not built (ECNN_CLI unset)")
+class AgainstEcnnLayer(_RowsFile):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.rows = fit.read_csv(cls.csv, "timeloop_data_pJ", "sweep")
 
     def check(self, arch):
         hier, per_mac = fit.hierarchy.evaluate(self.rows, arch, tool=CLI, jobs=2)
@@ -100,16 +108,7 @@ class AgainstEcnnLayer(unittest.TestCase):
 
 
 @unittest.skipUnless(HAVE_FIT, WHY_NOT)
-class BadInput(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.tmp = TempDir()
-        d = cls.tmp.__enter__()
-        cls.csv = write(d, "rows.csv", SWEEP_HEADER + "\n" + "\n".join(ROWS.values()) + "\n")
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.tmp.__exit__(None, None, None)
+class BadInput(_RowsFile):
 
     def refused(self, extra, *words):
         status, out, err = run_fit([self.csv, "--measured", "timeloop_data_pJ"] + extra)
