@@ -93,7 +93,8 @@ class AgainstEcnnLayer(_RowsFile):
         for g in doc["groups"]:
             for model in ("hierarchy", "two_level", "macs"):
                 for kind in ("linear", "loglog"):
-                    self.assertTrue(0 <= g[model][kind]["r2"] <= 1 + 1e-12, (g["group"], model, kind))
+                    r2 = g[model][kind]["r2"]
+                    self.assertTrue(0 <= r2 <= 1 + 1e-12, (g["group"], model, kind, r2))
         # The d rows grow only in K: the MACs and the hierarchy's energy with it.
         d = [h for h in doc["hierarchy"][3:]]
         self.assertEqual([h["macs"] for h in d], [8784600, 2 * 8784600, 3 * 8784600])
