@@ -28,7 +28,9 @@ questions (docs/validation.md):
         --group-by sweep --capacity 65536 --plot simba.svg
 
 Modules: data (the CSV file), model (evaluation, once per distinct layer,
-in parallel), stats, analysis, calibration, heldout, plots, report, cli.
+in parallel), hierarchy (--arch: the layers on a Timeloop architecture,
+through the ecnn command-line tool), stats, analysis, calibration, heldout,
+plots, report, cli.
 Needs numpy and scipy (matplotlib for --plot; the tests also compare with
 statsmodels); the core binding (`import ecnn`) does not import this
 package and needs none of them.
@@ -50,6 +52,7 @@ from .calibration import calibrate, calibration_warnings
 from .cli import main, parser, run
 from .data import (LAYER_COLUMNS, OPTIONAL_COLUMNS, REQUIRED_COLUMNS, DataError, Row, dedupe,
                    duplicates, layer_key, parse_csv, read_csv)
+from . import hierarchy  # noqa: F401  (ecnn.fit.hierarchy)
 from .heldout import PREDICTORS, by_group, cross_validate, kfold, predict, score, side
 from .model import (_DEFAULT_ENERGY, DEFAULT_ENERGY, ENERGY_KEYS, NAMED, POLICIES, QUANTITIES,
                     Model, Progress, asymptotic, counts, make_memory, memory_params, quantity)

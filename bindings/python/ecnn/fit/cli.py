@@ -1,6 +1,7 @@
 """The command line of ecnn.fit: python3 -m ecnn.fit (docs/validation.md,
 "Using the tool")."""
 import argparse
+import json
 import os
 import sys
 import time
@@ -12,6 +13,8 @@ from .._errors import EcnnError
 from .analysis import COMPONENTS, analyse, groups_of, paper_form, paper_regressors
 from .calibration import calibrate, calibration_warnings
 from .data import DataError, dedupe, duplicates, read_csv
+from .hierarchy import (HIER_QUANTITIES, compare, evaluate, find_tool, per_mac_table)
+from .hierarchy import report_text as hier_report_text
 from .heldout import by_group, cross_validate, kfold, predict, score, side
 from .model import (DEFAULT_ENERGY, ENERGY_KEYS, POLICIES, QUANTITIES, Model, asymptotic, counts,
                     jobs_default, make_memory, memory_params, quantity)
@@ -123,6 +126,24 @@ def parser():
     h.add_argument("--cv", metavar="K|group",
                    help="cross-validation: K shuffled folds (seeded), or 'group': leave one "
                         "group of --group-by out")
+    a = p.add_argument_group("hierarchy (a Timeloop architecture, evaluated by the ecnn tool's "
+                             "mapper; docs/validation.md, \"The fit on a hierarchy\")")
+    a.add_argument("--arch", metavar="ARCH",
+                   help="also evaluate every layer on this architecture (a preset, "
+                        "simba_like or eyeriss_like, or a Timeloop arch YAML file) with the "
+                        "best mapping `ecnn net --arch` finds, and compare its R^2 with the "
+                        "two-level model's and the MACs'")
+    a.add_argument("--ert", metavar="FILE", help="the energy reference table (Accelergy ERT "
+                   "YAML; default: the one beside the architecture)")
+    a.add_argument("--constraints", action="append", default=[], metavar="FILE",
+                   help="Timeloop constraint files (repeatable; default: those beside the "
+                        "architecture)")
+    a.add_argument("--ecnn", metavar="PATH",
+                   help="the ecnn command-line tool (default: $ECNN_CLI, else build/tools/ecnn "
+                        "of this source tree, else ecnn on PATH)")
+    a.add_argument("--kernel-group", default="kernels", metavar="NAME",
+                   help="the --group-by value whose rows the energy-per-MAC table lists "
+                        "(default kernels)")
     c = p.add_argument_group("calibration")
     c.add_argument("--calibrate", metavar="FILE",
                    help="fit the five per-access energies (non-negative least squares) and write "
@@ -211,10 +232,29 @@ def run(argv=None, stdout=None, stderr=None):
             except ValueError:
                 raise DataError(f"--cv: '{args.cv}' is neither a number of folds nor 'group'") \
                     from None
+    if args.arch is None and (args.ert or args.constraints or args.ecnn):
+        raise DataError("--ert, --constraints and --ecnn go with --arch")
+    if args.arch is not None:
+        clash = [flag for flag, given in (("--calibrate", args.calibrate),
+                                          ("--calibrate-on", args.calibrate_on),
+                                          ("--test-on", args.test_on), ("--cv", args.cv),
+                                          ("--plot", args.plot), ("--asymptotic", args.asymptotic),
+                                          ("--components", args.components)) if given]
+        if clash:
+            raise DataError(f"--arch: {', '.join(clash)} work on the two-level model only")
+        if args.quantity not in HIER_QUANTITIES:
+            raise DataError(f"--arch: --quantity {args.quantity}: a hierarchy has only "
+                            f"{' and '.join(HIER_QUANTITIES)}")
+        # Before evaluating anything: a missing tool is a one-line answer.
+        args.ecnn = find_tool(args.ecnn)
     warnings = []
     rows, note = load_rows(main_csv, args, warnings, os.path.basename(main_csv))
     jobs = args.jobs if args.jobs else jobs_default()
     model = Model(params, policy, args.reuse, args.footprint, jobs=jobs, progress=stderr)
+    if args.arch is not None:
+        # The hierarchy first: a bad architecture is refused before any long work.
+        hier = evaluate(rows, args.arch, args.ert, args.constraints, args.ecnn, jobs, stderr)
+        return _run_hierarchy(args, rows, hier, model, note, main_csv, stdout, stderr, started)
     results = model.evaluate_all(rows)
     analysis = analyse(rows, model, args.quantity, components, args.bootstrap, args.seed, results)
     warnings += analysis["warnings"]
@@ -285,6 +325,42 @@ def run(argv=None, stdout=None, stderr=None):
     if elapsed > 1:
         stderr.write(f"ecnn.fit: {len(rows)} rows, {model.evaluations} distinct layers, "
                      f"{elapsed:.1f} s ({jobs} process{'es' if jobs > 1 else ''})\n")
+    return 0
+
+
+def _run_hierarchy(args, rows, evaluated, model, note, main_csv, stdout, stderr, started):
+    """--arch: the hierarchy's energies (evaluated: evaluate()'s answer) beside
+    the two-level model's and the MACs', and the energy per MAC along
+    --kernel-group."""
+    hier, per_mac = evaluated
+    results = model.evaluate_all(rows)
+    groups = compare(rows, hier, results, args.quantity)
+    table = per_mac_table(rows, hier, results, args.quantity, args.kernel_group)
+    searches = sorted({h["search"] for h in hier})
+    header = [
+        f"data: {main_csv}, {len(rows)} rows{note}; measured: {args.measured}"
+        + (f"; grouped by {args.group_by}" if args.group_by else ""),
+        f"quantity: {args.quantity} (" + ("every level and the MACs" if args.quantity == "total"
+                                          else "every storage level, no MAC") + ")",
+        f"hierarchy: --arch {args.arch}" + (f" --ert {args.ert}" if args.ert else "")
+        + "".join(f" --constraints {c}" for c in args.constraints)
+        + f", best mappings of `{args.ecnn} net` (search: {', '.join(searches)}); "
+        f"{per_mac:.6g} pJ per MAC",
+        f"two-level: {model.describe()}; {model.evaluations} distinct layers evaluated",
+    ]
+    if args.format == "json":
+        doc = {"csv": main_csv, "rows": len(rows), "measured_column": args.measured,
+               "group_by": args.group_by, "quantity": args.quantity, "arch": args.arch,
+               "ert": args.ert, "constraints": args.constraints, "tool": args.ecnn,
+               "mac_energy_pJ": per_mac, "hierarchy": hier, "groups": groups,
+               "per_mac": table}
+        stdout.write(json.dumps(doc, indent=1) + "\n")
+    else:
+        stdout.write(hier_report_text(header, groups, table))
+    elapsed = time.monotonic() - started
+    if elapsed > 1:
+        stderr.write(f"ecnn.fit: {len(rows)} rows, {model.evaluations} distinct layers, "
+                     f"{elapsed:.1f} s\n")
     return 0
 
 
