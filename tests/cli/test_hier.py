@@ -159,6 +159,10 @@ def check_json(tmp):
     b = doc["levels"][1]["boundary"]
     check(b is not None and b["bound"] > 0 and b["traffic"] >= b["bound"],
           f"json boundary of level 1: {b}")
+    # The hierarchy's flags may come before the problem file, as any flag.
+    rc3, out3, err3 = run(["layer", "--arch", "eyeriss_like", "--mapping", args[5], prob,
+                           "--format", "json"])
+    check(rc3 == 0 and out3 == out1, f"flags before the problem file: same output ({err3.strip()})")
 
 
 def expect_error(args, code, needles, what):

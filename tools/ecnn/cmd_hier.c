@@ -38,7 +38,7 @@ static const char usage[] =
 
 int hier_wanted(int argc, char **argv)
 {
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < argc; i++) {
         if (strcmp(argv[i], "--") == 0) return 0;
         if (strncmp(argv[i], "--arch", 6) == 0 || strncmp(argv[i], "--mapping", 9) == 0 ||
             strncmp(argv[i], "--ert", 5) == 0 || strncmp(argv[i], "--constraints", 13) == 0 ||

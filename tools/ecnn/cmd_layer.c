@@ -25,6 +25,8 @@ static const char usage[] =
     "Timeloop problem file that gives the layer; the flags below override it.\n"
     "FILE.onnx with --node NAME: the layer of that Conv, Gemm or MatMul node of an\n"
     "ONNX model (docs/onnx.md); --batch is then the model's symbolic batch.\n"
+    "With --arch, the layer is evaluated on a memory hierarchy instead (a Timeloop\n"
+    "architecture and mapping, or the mapper's search): see ecnn layer --arch A --help.\n"
     "\n";
 
 static const char *const tensor_names[3] = {"I", "W", "O"};

@@ -23,7 +23,10 @@ static const char usage[] =
     "layer), a directory of them, a list file naming them one a line, or an ONNX\n"
     "model .onnx (its Conv, Gemm and MatMul nodes; docs/onnx.md). One row\n"
     "a layer: its shape, MACs, the dataflow (by default the optimal one, with its\n"
-    "loop order), DRAM words per tensor, energy, lower bound and gap; then totals.\n"
+    "loop order), DRAM words per tensor, energy, lower bound and gaps; then totals.\n"
+    "With --arch ARCH (a Timeloop architecture or a preset: eyeriss_like,\n"
+    "simba_like), the mapper searches each layer's mapping on that hierarchy\n"
+    "instead (docs/mapper.md; --ert, --constraints as for ecnn layer --arch).\n"
     "\n"
     "  --batch N              the batch size of every layer (default: the file's, 1)\n";
 
