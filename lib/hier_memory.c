@@ -175,3 +175,27 @@ ec_status ec_memory_level_get_energy(const ec_memory *m, int level, ec_tensor t,
     *energy = m->hier.level[level].energy[t][a];
     return EC_OK;
 }
+
+/* Timeloop's cluster-size: how many instances share one access (docs/hierarchy.md, "Clusters"). */
+ec_status ec_memory_level_set_cluster(ec_memory *m, int level, int64_t cluster)
+{
+    if (!m) return EC_E_NULL;
+    ec_status st = level_index(m, level);
+    if (st) return st;
+    if (level == 0 || cluster < 1 || cluster > ((int64_t)1 << 32)) {
+        ec_msg(m->msg, "memory: level %d (%s): cluster = %lld is out of range (1..2^32, on-chip "
+               "levels only)", level, m->hier.level[level].name, (long long)cluster);
+        return EC_E_RANGE;
+    }
+    m->hier.level[level].cluster = cluster;
+    return EC_OK;
+}
+
+ec_status ec_memory_level_get_cluster(const ec_memory *m, int level, int64_t *cluster)
+{
+    if (!m || !cluster) return EC_E_NULL;
+    ec_status st = level_index((ec_memory *)m, level);
+    if (st) return st;
+    *cluster = m->hier.level[level].cluster > 1 ? m->hier.level[level].cluster : 1;
+    return EC_OK;
+}
