@@ -335,7 +335,7 @@ static int read_table(ydoc *y, yaml_node_t *t, action_max *am)
     return 0;
 }
 
-/* The first action of Timeloop's priority list (include/model/topology.hpp,
+/* The first action of Timeloop's priority list (timeloop/include/model/topology.hpp,
  * storageOperationMappings) the table gives, or -1. */
 static int first_of(const action_max *am, const int *list, int n)
 {
