@@ -176,7 +176,7 @@ ec_status ec_memory_level_get_energy(const ec_memory *m, int level, ec_tensor t,
     return EC_OK;
 }
 
-/* Timeloop's cluster-size: how many instances share one access (docs/hierarchy.md, "Clusters"). */
+/* Timeloop's cluster-size: how many instances share one access (docs/hierarchy.md, "Clusters and blocks"). */
 ec_status ec_memory_level_set_cluster(ec_memory *m, int level, int64_t cluster)
 {
     if (!m) return EC_E_NULL;
@@ -197,5 +197,29 @@ ec_status ec_memory_level_get_cluster(const ec_memory *m, int level, int64_t *cl
     ec_status st = level_index((ec_memory *)m, level);
     if (st) return st;
     *cluster = m->hier.level[level].cluster > 1 ? m->hier.level[level].cluster : 1;
+    return EC_OK;
+}
+
+/* Timeloop's block-size: the words of one access (docs/hierarchy.md, "Clusters and blocks"). */
+ec_status ec_memory_level_set_block(ec_memory *m, int level, int64_t block)
+{
+    if (!m) return EC_E_NULL;
+    ec_status st = level_index(m, level);
+    if (st) return st;
+    if (block < 1 || block > ((int64_t)1 << 32)) {
+        ec_msg(m->msg, "memory: level %d (%s): block = %lld is out of range (1..2^32)", level,
+               m->hier.level[level].name, (long long)block);
+        return EC_E_RANGE;
+    }
+    m->hier.level[level].block = block;
+    return EC_OK;
+}
+
+ec_status ec_memory_level_get_block(const ec_memory *m, int level, int64_t *block)
+{
+    if (!m || !block) return EC_E_NULL;
+    ec_status st = level_index((ec_memory *)m, level);
+    if (st) return st;
+    *block = m->hier.level[level].block > 1 ? m->hier.level[level].block : 1;
     return EC_OK;
 }

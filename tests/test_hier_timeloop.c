@@ -11,7 +11,9 @@
  * Checked per row: every count (reads, fills, updates of every level and
  * tensor; Timeloop prints them per instance, so the library's totals are
  * divided by the utilized instances), every level's energy and the total
- * within 0.1 %. Mismatches are all printed before the test fails.
+ * within 0.1 %; and over all rows, every energy within 1e-6 (the levels'
+ * block sizes are set, so accesses are priced per whole block as Timeloop
+ * does). Mismatches are all printed before the test fails.
  *
  * Simba-like's PEWeightRegs (class reg_storage, cluster-size 64, ERT action
  * "access" 0.009 pJ) follows Timeloop v3.0.3's fallback, documented in
@@ -46,6 +48,7 @@ typedef struct arch_level {
     int64_t mesh_x, mesh_y;
     double read, write; /* per word */
     int64_t cluster;    /* Timeloop's cluster-size; 0 = 1 */
+    int64_t block;      /* Timeloop's block-size; 0 = 1 */
 } arch_level;
 
 /* pat::SRAMEnergy(height, width) of Timeloop v3.0.3 (pat-public/src/pat/
@@ -70,12 +73,12 @@ typedef struct arch {
  * 4; the others block 1. PE[0..167] with meshX 14: 14 x 12. */
 static const arch eyeriss = {
     "eyeriss_like", 5,
-    {{"DRAM", 1, 1, 512.0 / 4, 512.0 / 4, 0},
-     {"shared_glb", 1, 1, 74.144 / 4, 75.215 / 4, 0},
-     {"DummyBuffer", 14, 1, 0.202, 0.202, 0},
-     {"ifmap_spad", 14, 12, 0.237, 0.237, 0},
-     {"weights_spad", 14, 12, 1.586, 1.586, 0},
-     {"psum_spad", 14, 12, 0.251, 0.251, 0}},
+    {{"DRAM", 1, 1, 512.0 / 4, 512.0 / 4, 0, 4},
+     {"shared_glb", 1, 1, 74.144 / 4, 75.215 / 4, 0, 4},
+     {"DummyBuffer", 14, 1, 0.202, 0.202, 0, 0},
+     {"ifmap_spad", 14, 12, 0.237, 0.237, 0, 0},
+     {"weights_spad", 14, 12, 1.586, 1.586, 0, 0},
+     {"psum_spad", 14, 12, 0.251, 0.251, 0, 0}},
     14, 12, 2.2};
 
 /* simba_like: DRAM block 8; GlobalBuffer block 32; PEInputBuffer and
@@ -83,12 +86,12 @@ static const arch eyeriss = {
  * buffers per PE (16 x 4), sixteen registers and MACs per PE (16 x 16). */
 static const arch simba = {
     "simba_like", 5,
-    {{"DRAM", 1, 1, 512.0 / 8, 512.0 / 8, 0},
-     {"GlobalBuffer", 1, 1, 1.049 / 32, 1.049 / 32, 0},
-     {"PEInputBuffer", 16, 1, 0.237 / 8, 0.237 / 8, 0},
-     {"PEWeightBuffer", 16, 4, 0.237 / 8, 0.237 / 8, 0},
-     {"PEAccuBuffer", 16, 4, 0.237, 0.237, 0},
-     {"PEWeightRegs", 16, 16, REGS_WORD, REGS_WORD, 64}},
+    {{"DRAM", 1, 1, 512.0 / 8, 512.0 / 8, 0, 8},
+     {"GlobalBuffer", 1, 1, 1.049 / 32, 1.049 / 32, 0, 32},
+     {"PEInputBuffer", 16, 1, 0.237 / 8, 0.237 / 8, 0, 8},
+     {"PEWeightBuffer", 16, 4, 0.237 / 8, 0.237 / 8, 0, 8},
+     {"PEAccuBuffer", 16, 4, 0.237, 0.237, 0, 0},
+     {"PEWeightRegs", 16, 16, REGS_WORD, REGS_WORD, 64, 0}},
     16, 16, 0.561};
 
 static int split_csv(char *line, char *fields[MAX_COLS]) { return csv_split(line, fields, MAX_COLS); }
@@ -162,6 +165,7 @@ static void check_arch(const arch *a, int *rows_out, int *bad_out)
         for (int l = 0; l <= a->levels; l++) {
             const arch_level *al = &a->level[l];
             ec_memory_level_set_name(m, l, al->name);
+            if (al->block) assert_int_equal(ec_memory_level_set_block(m, l, al->block), EC_OK);
             if (l) {
                 ec_memory_level_set(m, l, EC_HIER_MESH_X, al->mesh_x);
                 ec_memory_level_set(m, l, EC_HIER_MESH_Y, al->mesh_y);
@@ -254,6 +258,9 @@ static void test_eyeriss(void **state)
     printf("eyeriss_like: %d rows, %d with a mismatch; largest energy deviation %.2e\n", rows, bad, worst);
     assert_int_equal(rows, 18);
     assert_int_equal(bad, 0);
+    /* Beyond the issue's 0.1 %: with Timeloop's whole-block accesses and
+     * clusters every level agrees to the CSV's printed precision. */
+    assert_true(worst < 1e-6);
 }
 
 static void test_simba(void **state)
@@ -264,6 +271,9 @@ static void test_simba(void **state)
     printf("simba_like: %d rows, %d with a mismatch; largest energy deviation %.2e\n", rows, bad, worst);
     assert_int_equal(rows, 18);
     assert_int_equal(bad, 0);
+    /* Beyond the issue's 0.1 %: with Timeloop's whole-block accesses and
+     * clusters every level agrees to the CSV's printed precision. */
+    assert_true(worst < 1e-6);
 }
 
 int main(void)

@@ -434,7 +434,8 @@ int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
             ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_FILL, l ? act[1] : 0);
             ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_UPDATE, act[2]);
         }
-        if (l && al->cluster > 1 && ec_memory_level_set_cluster(m, l, al->cluster) != EC_OK) {
+        if ((al->block > 1 && ec_memory_level_set_block(m, l, al->block) != EC_OK) ||
+            (l && al->cluster > 1 && ec_memory_level_set_cluster(m, l, al->cluster) != EC_OK)) {
             yfail(&y, root, "component '%s': %s", nm, ec_memory_message(m));
             goto out;
         }
