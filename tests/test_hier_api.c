@@ -166,11 +166,13 @@ static void test_hand_counted(void **state)
     ec_layer_destroy(l);
 }
 
-/* Clusters (docs/hierarchy.md, "Clusters"): L2 keeps W in 2 instances,
+/* Clusters and blocks (docs/hierarchy.md): L2 keeps W in 2 instances,
  * 6 fills and 24 reads over both (test_hand_counted). At 1 per word its
  * energy is 30; in one cluster of 2 Timeloop charges the per-instance
  * accesses once per utilized cluster, min(2, 2 / 2) = 1: 15. With 4
- * instances in clusters of 2, the 2 used may sit in 2 clusters: 30 again. */
+ * instances in clusters of 2, the 2 used may sit in 2 clusters: 30 again.
+ * Blocks of 5 words: per instance 3 fills and 12 reads are 1 and 3 whole
+ * blocks, (1 + 3) x 5 x 2 instances = 40 words. */
 static double l2_energy(ec_memory *m, ec_layer *l, ec_dataflow *d, ec_result *r, int walk)
 {
     assert_int_equal((walk ? ec_count : ec_evaluate)(l, m, d, r), EC_OK);
@@ -225,8 +227,28 @@ static void test_clusters(void **state)
         assert_non_null(strstr(ec_result_message(r), "level 2 (L2): cluster = 3 does not divide its 4 instances"));
         ec_memory_level_set(m, 2, EC_HIER_MESH_X, 2);
     }
-    ec_memory_set_levels(m, 2); /* resets the cluster */
+    for (int walk = 0; walk < 2; walk++) {
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 1), EC_OK);
+        assert_int_equal(ec_memory_level_set_block(m, 2, 5), EC_OK);
+        assert_true(l2_energy(m, l, d, r, walk) == 40.0);
+        assert_int_equal(ec_memory_level_set_block(m, 2, 4), EC_OK); /* (1 + 3) x 4 x 2 */
+        assert_true(l2_energy(m, l, d, r, walk) == 32.0);
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 2), EC_OK);
+        assert_true(l2_energy(m, l, d, r, walk) == 16.0);
+        assert_int_equal(ec_memory_level_set_block(m, 2, 1), EC_OK);
+    }
+    assert_int_equal(ec_memory_level_get_block(m, 2, &c), EC_OK);
+    assert_int_equal(c, 1);
+    assert_int_equal(ec_memory_level_set_block(m, 2, 0), EC_E_RANGE);
+    assert_non_null(strstr(ec_memory_message(m), "level 2 (L2): block = 0"));
+    assert_int_equal(ec_memory_level_set_block(m, 3, 2), EC_E_RANGE);
+    assert_int_equal(ec_memory_level_set_block(NULL, 0, 2), EC_E_NULL);
+    assert_int_equal(ec_memory_level_get_block(m, 0, NULL), EC_E_NULL);
+    assert_int_equal(ec_memory_level_set_block(m, 0, 8), EC_OK); /* DRAM has blocks */
+    ec_memory_set_levels(m, 2); /* resets the cluster and the block */
     assert_int_equal(ec_memory_level_get_cluster(m, 2, &c), EC_OK);
+    assert_int_equal(c, 1);
+    assert_int_equal(ec_memory_level_get_block(m, 0, &c), EC_OK);
     assert_int_equal(c, 1);
     ec_result_destroy(r);
     ec_dataflow_destroy(d);
