@@ -971,6 +971,52 @@ EC_API ec_status ec_result_search(const ec_result *result, int *exact, int64_t *
 
 /** @} */
 
+/** @defgroup hier_cluster Clusters and blocks of a hierarchy level (docs/hierarchy.md, "Clusters and blocks")
+ *
+ * Timeloop's `cluster-size`: the instances of a storage level grouped in
+ * clusters of @p cluster that share their accesses (one wide word). Timeloop
+ * v3 (src/model/buffer.cpp, BufferLevel::FinalizeBufferEnergy()) charges a
+ * level's per-instance accesses once per *utilized cluster*,
+ * min(U, I / cluster) with U the instances the mapping uses and I all the
+ * level's instances, and not once per utilized instance. ec_evaluate() and
+ * ec_count() follow it: the energy of each tensor at the level is its counts
+ * (summed over the U instances) times the per-word energies times
+ * min(U, I / cluster) / U. A cluster of 1 (the default) changes nothing;
+ * the counts never change.
+ * @{ */
+
+/**
+ * Set the cluster size of level @p level (1..L): >= 1, and at evaluation a
+ * divisor of the level's instances (else ec_evaluate() returns
+ * ::EC_E_RANGE naming the level, the cluster and the instances).
+ * ec_memory_set_levels() resets every level's to 1.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level (DRAM has no
+ *         cluster) or a value < 1 or > 2^32.
+ */
+EC_API ec_status ec_memory_level_set_cluster(ec_memory *memory, int level, int64_t cluster);
+
+/** Read the cluster size of a level. @return as ec_memory_level_set_cluster(), ::EC_E_NULL for a NULL pointer. */
+EC_API ec_status ec_memory_level_get_cluster(const ec_memory *memory, int level, int64_t *cluster);
+
+/**
+ * Set the block size of level @p level (0..L): the words of one access
+ * (Timeloop's `block-size`), >= 1, default 1. The per-word energies stay
+ * per word, but as Timeloop v3 does (src/model/buffer.cpp,
+ * BufferLevel::ComputeVectorAccesses()) each tensor's reads, fills and
+ * updates of one instance are priced as whole accesses: the energy of a
+ * count c over U utilized instances is ceil(c / (U x block)) x block x U x
+ * the per-word energy (times the cluster share above). A block of 1 changes
+ * nothing; counts never change. ec_memory_set_levels() resets it to 1.
+ * @return ::EC_OK; ::EC_E_NULL; ::EC_E_RANGE for the level or a value < 1
+ *         or > 2^32.
+ */
+EC_API ec_status ec_memory_level_set_block(ec_memory *memory, int level, int64_t block);
+
+/** Read the block size of a level. @return as ec_memory_level_set_block(), ::EC_E_NULL for a NULL pointer. */
+EC_API ec_status ec_memory_level_get_block(const ec_memory *memory, int level, int64_t *block);
+
+/** @} */
+
 #ifdef __cplusplus
 }
 #endif

@@ -19,6 +19,8 @@ typedef struct ec_hier_level {
     int64_t mesh[2];  /* X, Y instances; 0 = the outer level's */
     int64_t keep;     /* bit mask over ec_tensor */
     double energy[3][EC_HACT]; /* [ec_tensor][ec_action], per word */
+    int64_t cluster;  /* instances sharing one access (Timeloop's cluster-size); 0 = 1 */
+    int64_t block;    /* words per access (Timeloop's block-size); 0 = 1 */
 } ec_hier_level;
 
 /* Kept inside struct ec_memory: levels == 0 is the two-level model. */

@@ -175,3 +175,53 @@ ec_status ec_memory_level_get_energy(const ec_memory *m, int level, ec_tensor t,
     *energy = m->hier.level[level].energy[t][a];
     return EC_OK;
 }
+
+/* Timeloop's cluster-size (instances sharing one access) and block-size
+ * (words of one access): docs/hierarchy.md, "Clusters and blocks". Stored
+ * as 0 or the value; read as at least 1. */
+static ec_status size_set(ec_memory *m, int level, int64_t value, int block)
+{
+    if (!m) return EC_E_NULL;
+    ec_status st = level_index(m, level);
+    if (st) return st;
+    if ((!block && level == 0) || value < 1 || value > ((int64_t)1 << 32)) {
+        ec_msg(m->msg, "memory: level %d (%s): %s = %lld is out of range (1..2^32%s)", level,
+               m->hier.level[level].name, block ? "block" : "cluster", (long long)value,
+               block ? "" : ", on-chip levels only");
+        return EC_E_RANGE;
+    }
+    ec_hier_level *v = &m->hier.level[level];
+    *(block ? &v->block : &v->cluster) = value;
+    return EC_OK;
+}
+
+static ec_status size_get(const ec_memory *m, int level, int64_t *value, int block)
+{
+    if (!m || !value) return EC_E_NULL;
+    ec_status st = level_index((ec_memory *)m, level);
+    if (st) return st;
+    const ec_hier_level *v = &m->hier.level[level];
+    int64_t x = block ? v->block : v->cluster;
+    *value = x > 1 ? x : 1;
+    return EC_OK;
+}
+
+ec_status ec_memory_level_set_cluster(ec_memory *m, int level, int64_t cluster)
+{
+    return size_set(m, level, cluster, 0);
+}
+
+ec_status ec_memory_level_get_cluster(const ec_memory *m, int level, int64_t *cluster)
+{
+    return size_get(m, level, cluster, 0);
+}
+
+ec_status ec_memory_level_set_block(ec_memory *m, int level, int64_t block)
+{
+    return size_set(m, level, block, 1);
+}
+
+ec_status ec_memory_level_get_block(const ec_memory *m, int level, int64_t *block)
+{
+    return size_get(m, level, block, 1);
+}

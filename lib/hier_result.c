@@ -89,10 +89,31 @@ static ec_status store(ec_result *r, const ec_shape *s, const ec_memory *m, cons
     double part[EC_NPARTS] = {0};
     for (int l = 0; l <= L; l++) {
         double el = 0;
+        /* Timeloop charges a clustered level once per utilized cluster, not
+         * per utilized instance (docs/hierarchy.md, "Clusters and blocks"). */
+        int64_t cl = hm->level[l].cluster > 1 ? hm->level[l].cluster : 1, used = n->instances[l];
+        double share = 1;
+        if (cl > 1) {
+            int64_t all = mesh_total(hm, l);
+            if (all % cl) {
+                char msg[EC_MSG_LEN];
+                ec_msg(msg, "memory: level %d (%s): cluster = %lld does not divide its %lld "
+                       "instances", l, hm->level[l].name, (long long)cl, (long long)all);
+                return ec_result_fail(r, EC_E_RANGE, msg);
+            }
+            if (used > all / cl) share = (double)(all / cl) / (double)used;
+        }
+        /* Timeloop prices whole accesses of block words per instance. */
+        int64_t blk = hm->level[l].block > 1 ? hm->level[l].block : 1, per = 0;
+        if (blk > 1 && ck_mul(used > 0 ? used : 1, blk, &per))
+            return ec_result_fail(r, EC_E_OVERFLOW, "hierarchy: instances x block exceed 64 bits");
         for (int x = 0; x < EC_NTENSORS; x++) {
             double et = 0;
-            for (int a = 0; a < EC_HACT; a++)
-                et += (double)h->count[l][x][a] * hm->level[l].energy[x][a];
+            for (int a = 0; a < EC_HACT; a++) {
+                int64_t c = h->count[l][x][a];
+                double words = blk > 1 ? (double)(c / per + (c % per != 0)) * (double)per : (double)c;
+                et += words * hm->level[l].energy[x][a] * share;
+            }
             el += et;
             part[EC_PART_TENSOR_I + x] += et;
             const int64_t *c = h->count[l][x];

@@ -166,6 +166,96 @@ static void test_hand_counted(void **state)
     ec_layer_destroy(l);
 }
 
+/* Clusters and blocks (docs/hierarchy.md): L2 keeps W in 2 instances,
+ * 6 fills and 24 reads over both (test_hand_counted). At 1 per word its
+ * energy is 30; in one cluster of 2 Timeloop charges the per-instance
+ * accesses once per utilized cluster, min(2, 2 / 2) = 1: 15. With 4
+ * instances in clusters of 2, the 2 used may sit in 2 clusters: 30 again.
+ * Blocks of 5 words: per instance 3 fills and 12 reads are 1 and 3 whole
+ * blocks, (1 + 3) x 5 x 2 instances = 40 words. */
+static double l2_energy(ec_memory *m, ec_layer *l, ec_dataflow *d, ec_result *r, int walk)
+{
+    assert_int_equal((walk ? ec_count : ec_evaluate)(l, m, d, r), EC_OK);
+    int64_t v;
+    ec_result_level_count(r, 2, EC_TENSOR_W, EC_ACTION_FILL, &v);
+    assert_int_equal(v, 6);
+    ec_result_level_count(r, 2, EC_TENSOR_W, EC_ACTION_READ, &v);
+    assert_int_equal(v, 24);
+    double e;
+    assert_int_equal(ec_result_level_energy(r, 2, &e), EC_OK);
+    return e;
+}
+
+static void test_clusters(void **state)
+{
+    (void)state;
+    ec_layer *l = ec_layer_create();
+    ec_memory *m = ec_memory_create();
+    ec_dataflow *d = ec_dataflow_create();
+    ec_result *r = ec_result_create();
+    int64_t c = 0;
+    assert_int_equal(ec_memory_level_set_cluster(m, 1, 2), EC_E_RANGE); /* no levels yet */
+    small(l, m, d);
+    for (int t = 0; t < 3; t++)
+        for (int a = 0; a < 3; a++) ec_memory_level_set_energy(m, 2, (ec_tensor)t, (ec_action)a, 1.0);
+    assert_int_equal(ec_memory_level_get_cluster(m, 2, &c), EC_OK);
+    assert_int_equal(c, 1);
+    assert_int_equal(ec_memory_level_set_cluster(NULL, 2, 2), EC_E_NULL);
+    assert_int_equal(ec_memory_level_get_cluster(m, 2, NULL), EC_E_NULL);
+    assert_int_equal(ec_memory_level_set_cluster(m, 0, 2), EC_E_RANGE);
+    assert_non_null(strstr(ec_memory_message(m), "level 0 (DRAM): cluster = 2"));
+    assert_int_equal(ec_memory_level_set_cluster(m, 2, 0), EC_E_RANGE);
+    assert_int_equal(ec_memory_level_set_cluster(m, 3, 2), EC_E_RANGE); /* the MACs */
+    for (int walk = 0; walk < 2; walk++) {
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 1), EC_OK);
+        assert_true(l2_energy(m, l, d, r, walk) == 30.0);
+        double total1;
+        ec_result_energy(r, EC_PART_TOTAL, &total1);
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 2), EC_OK);
+        assert_int_equal(ec_memory_level_get_cluster(m, 2, &c), EC_OK);
+        assert_int_equal(c, 2);
+        assert_true(l2_energy(m, l, d, r, walk) == 15.0);
+        double total2;
+        ec_result_energy(r, EC_PART_TOTAL, &total2);
+        assert_true(total1 - total2 == 15.0);
+        ec_memory_level_set(m, 2, EC_HIER_MESH_X, 4);
+        assert_true(l2_energy(m, l, d, r, walk) == 30.0);
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 4), EC_OK);
+        assert_true(l2_energy(m, l, d, r, walk) == 15.0);
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 3), EC_OK);
+        assert_int_equal((walk ? ec_count : ec_evaluate)(l, m, d, r), EC_E_RANGE);
+        assert_non_null(strstr(ec_result_message(r), "level 2 (L2): cluster = 3 does not divide its 4 instances"));
+        ec_memory_level_set(m, 2, EC_HIER_MESH_X, 2);
+    }
+    for (int walk = 0; walk < 2; walk++) {
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 1), EC_OK);
+        assert_int_equal(ec_memory_level_set_block(m, 2, 5), EC_OK);
+        assert_true(l2_energy(m, l, d, r, walk) == 40.0);
+        assert_int_equal(ec_memory_level_set_block(m, 2, 4), EC_OK); /* (1 + 3) x 4 x 2 */
+        assert_true(l2_energy(m, l, d, r, walk) == 32.0);
+        assert_int_equal(ec_memory_level_set_cluster(m, 2, 2), EC_OK);
+        assert_true(l2_energy(m, l, d, r, walk) == 16.0);
+        assert_int_equal(ec_memory_level_set_block(m, 2, 1), EC_OK);
+    }
+    assert_int_equal(ec_memory_level_get_block(m, 2, &c), EC_OK);
+    assert_int_equal(c, 1);
+    assert_int_equal(ec_memory_level_set_block(m, 2, 0), EC_E_RANGE);
+    assert_non_null(strstr(ec_memory_message(m), "level 2 (L2): block = 0"));
+    assert_int_equal(ec_memory_level_set_block(m, 3, 2), EC_E_RANGE);
+    assert_int_equal(ec_memory_level_set_block(NULL, 0, 2), EC_E_NULL);
+    assert_int_equal(ec_memory_level_get_block(m, 0, NULL), EC_E_NULL);
+    assert_int_equal(ec_memory_level_set_block(m, 0, 8), EC_OK); /* DRAM has blocks */
+    ec_memory_set_levels(m, 2); /* resets the cluster and the block */
+    assert_int_equal(ec_memory_level_get_cluster(m, 2, &c), EC_OK);
+    assert_int_equal(c, 1);
+    assert_int_equal(ec_memory_level_get_block(m, 0, &c), EC_OK);
+    assert_int_equal(c, 1);
+    ec_result_destroy(r);
+    ec_dataflow_destroy(d);
+    ec_memory_destroy(m);
+    ec_layer_destroy(l);
+}
+
 static void test_refusals(void **state)
 {
     (void)state;
@@ -222,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_mapping_setters),
         cmocka_unit_test(test_hand_counted),
         cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_clusters),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,14 +11,19 @@
  * Checked per row: every count (reads, fills, updates of every level and
  * tensor; Timeloop prints them per instance, so the library's totals are
  * divided by the utilized instances), every level's energy and the total
- * within 0.1 %. Mismatches are all printed before the test fails.
+ * within 0.1 %; and over all rows, every energy within 1e-6 (the levels'
+ * block sizes are set, so accesses are priced per whole block as Timeloop
+ * does). Mismatches are all printed before the test fails.
  *
- * One exception, documented in docs/validation.md: Simba-like's
- * PEWeightRegs (class reg_storage, cluster-size 64, ERT action "access"
- * 0.009 pJ). Timeloop charges it 1.95603015 pJ per per-instance access in
- * every row, whatever the number of instances used; no rule from the ERT
- * gives that. Its counts are checked like every other level's; its energy
- * is left out of the level checks and out of both sides of the total. */
+ * Simba-like's PEWeightRegs (class reg_storage, cluster-size 64, ERT action
+ * "access" 0.009 pJ) follows Timeloop v3.0.3's fallback, documented in
+ * docs/validation.md: "access" is none of the ERT actions Timeloop looks up
+ * for a storage level (read, write and their random_ forms), so Timeloop
+ * prices its reads, fills and updates with its built-in SRAM model
+ * (pat::SRAMEnergy of the cluster's 1 x 512-bit array, over the cluster
+ * size), and charges that once per utilized cluster: min(U, 256 / 64) of
+ * the U instances used. Both are written out here by hand, independently of
+ * tools/ecnn/archyaml.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,12 +47,19 @@ typedef struct arch_level {
     const char *name;
     int64_t mesh_x, mesh_y;
     double read, write; /* per word */
-    /* The level's energy is not derived from the ERT by a rule we could
-     * identify: documented in docs/validation.md, its counts still checked,
-     * its energy printed but excluded from the energy checks (the total is
-     * checked without it). */
-    int energy_unmatched;
+    int64_t cluster;    /* Timeloop's cluster-size; 0 = 1 */
+    int64_t block;      /* Timeloop's block-size; 0 = 1 */
 } arch_level;
+
+/* pat::SRAMEnergy(height, width) of Timeloop v3.0.3 (pat-public/src/pat/
+ * pat.cpp): a line through the Eyeriss points 0.5 KB -> 1 and 100 KB -> 6
+ * units, per 16 bits of the access width. */
+#define PAT_SRAM(height, width)                                                          \
+    (((5.0 / 99.5) * ((double)(width) * (height) / 8192.0 - 0.5) + 1.0) * (width) / 16.0)
+
+/* PEWeightRegs: memory_depth 1, word-bits 8, block 1, cluster-size 64: a
+ * 1 x 512-bit array, its energy shared by the 64 instances of a cluster. */
+#define REGS_WORD (PAT_SRAM(1, 8 * 64) / 64)
 
 typedef struct arch {
     const char *dir;
@@ -61,12 +73,12 @@ typedef struct arch {
  * 4; the others block 1. PE[0..167] with meshX 14: 14 x 12. */
 static const arch eyeriss = {
     "eyeriss_like", 5,
-    {{"DRAM", 1, 1, 512.0 / 4, 512.0 / 4, 0},
-     {"shared_glb", 1, 1, 74.144 / 4, 75.215 / 4, 0},
-     {"DummyBuffer", 14, 1, 0.202, 0.202, 0},
-     {"ifmap_spad", 14, 12, 0.237, 0.237, 0},
-     {"weights_spad", 14, 12, 1.586, 1.586, 0},
-     {"psum_spad", 14, 12, 0.251, 0.251, 0}},
+    {{"DRAM", 1, 1, 512.0 / 4, 512.0 / 4, 0, 4},
+     {"shared_glb", 1, 1, 74.144 / 4, 75.215 / 4, 0, 4},
+     {"DummyBuffer", 14, 1, 0.202, 0.202, 0, 0},
+     {"ifmap_spad", 14, 12, 0.237, 0.237, 0, 0},
+     {"weights_spad", 14, 12, 1.586, 1.586, 0, 0},
+     {"psum_spad", 14, 12, 0.251, 0.251, 0, 0}},
     14, 12, 2.2};
 
 /* simba_like: DRAM block 8; GlobalBuffer block 32; PEInputBuffer and
@@ -74,12 +86,12 @@ static const arch eyeriss = {
  * buffers per PE (16 x 4), sixteen registers and MACs per PE (16 x 16). */
 static const arch simba = {
     "simba_like", 5,
-    {{"DRAM", 1, 1, 512.0 / 8, 512.0 / 8, 0},
-     {"GlobalBuffer", 1, 1, 1.049 / 32, 1.049 / 32, 0},
-     {"PEInputBuffer", 16, 1, 0.237 / 8, 0.237 / 8, 0},
-     {"PEWeightBuffer", 16, 4, 0.237 / 8, 0.237 / 8, 0},
-     {"PEAccuBuffer", 16, 4, 0.237, 0.237, 0},
-     {"PEWeightRegs", 16, 16, 0.009, 0.009, 1}},
+    {{"DRAM", 1, 1, 512.0 / 8, 512.0 / 8, 0, 8},
+     {"GlobalBuffer", 1, 1, 1.049 / 32, 1.049 / 32, 0, 32},
+     {"PEInputBuffer", 16, 1, 0.237 / 8, 0.237 / 8, 0, 8},
+     {"PEWeightBuffer", 16, 4, 0.237 / 8, 0.237 / 8, 0, 8},
+     {"PEAccuBuffer", 16, 4, 0.237, 0.237, 0, 0},
+     {"PEWeightRegs", 16, 16, REGS_WORD, REGS_WORD, 64, 0}},
     16, 16, 0.561};
 
 static int split_csv(char *line, char *fields[MAX_COLS]) { return csv_split(line, fields, MAX_COLS); }
@@ -101,8 +113,11 @@ static void parse_compact(const char *text, const arch *a, ec_memory *m, ec_data
     if (compact_read(text, a->levels, m, d) != 0) fail_msg("mapping_compact: cannot read '%s'", text);
 }
 
+static double worst; /* largest relative energy deviation of the last check_arch() */
+
 static int close_enough(double got, double want)
 {
+    if (want != 0 && fabs(got - want) / fabs(want) > worst) worst = fabs(got - want) / fabs(want);
     return fabs(got - want) <= 1e-3 * fabs(want) + 1e-6;
 }
 
@@ -121,6 +136,7 @@ static void check_arch(const arch *a, int *rows_out, int *bad_out)
     h.count = split_csv(line, fields);
     for (int i = 0; i < h.count; i++) snprintf(h.names[i], sizeof h.names[i], "%s", fields[i]);
     int rows = 0, bad = 0;
+    worst = 0;
     static const char *const tnames[3] = {"Inputs", "Weights", "Outputs"};
     static const char *const anames[3] = {"reads", "fills", "updates"};
     while (fgets(line, sizeof line, fp)) {
@@ -149,9 +165,12 @@ static void check_arch(const arch *a, int *rows_out, int *bad_out)
         for (int l = 0; l <= a->levels; l++) {
             const arch_level *al = &a->level[l];
             ec_memory_level_set_name(m, l, al->name);
+            if (al->block) assert_int_equal(ec_memory_level_set_block(m, l, al->block), EC_OK);
             if (l) {
                 ec_memory_level_set(m, l, EC_HIER_MESH_X, al->mesh_x);
                 ec_memory_level_set(m, l, EC_HIER_MESH_Y, al->mesh_y);
+                if (al->cluster)
+                    assert_int_equal(ec_memory_level_set_cluster(m, l, al->cluster), EC_OK);
             }
             for (int t = 0; t < 3; t++) {
                 ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_READ, al->read);
@@ -170,7 +189,6 @@ static void check_arch(const arch *a, int *rows_out, int *bad_out)
             bad++;
         } else {
             int row_bad = 0;
-            double unmatched_energy = 0, own_unmatched = 0;
             for (int l = 0; l <= a->levels; l++) {
                 int64_t inst;
                 ec_result_level_instances(r, l, &inst);
@@ -203,11 +221,9 @@ static void check_arch(const arch *a, int *rows_out, int *bad_out)
                 snprintf(name, sizeof name, "%s_energy_pJ", a->level[l].name);
                 ec_result_level_energy(r, l, &e);
                 double want = atof(fields[col(&h, name)]);
-                if (a->level[l].energy_unmatched) {
-                    unmatched_energy += want;
-                    own_unmatched += e;
-                    continue;
-                }
+                if (getenv("ECNN_TL_VERBOSE"))
+                    printf("%s %s: %s: %.6g vs %.6g (%.2e)\n", a->dir, layer_name, name, e, want,
+                           want ? (e - want) / want : 0);
                 if (!close_enough(e, want)) {
                     printf("%s %s: %s: %.2f != Timeloop %.2f (%.3f%%)\n", a->dir, layer_name, name,
                            e, want, 100 * (e - want) / want);
@@ -216,8 +232,7 @@ static void check_arch(const arch *a, int *rows_out, int *bad_out)
             }
             double e;
             ec_result_energy(r, EC_PART_TOTAL, &e);
-            double want = atof(fields[col(&h, "total_energy_pJ")]) - unmatched_energy;
-            e -= own_unmatched;
+            double want = atof(fields[col(&h, "total_energy_pJ")]);
             if (!close_enough(e, want)) {
                 printf("%s %s: total energy %.2f != Timeloop %.2f (%.3f%%)\n", a->dir, layer_name,
                        e, want, 100 * (e - want) / want);
@@ -240,9 +255,12 @@ static void test_eyeriss(void **state)
     (void)state;
     int rows, bad;
     check_arch(&eyeriss, &rows, &bad);
-    printf("eyeriss_like: %d rows, %d with a mismatch\n", rows, bad);
+    printf("eyeriss_like: %d rows, %d with a mismatch; largest energy deviation %.2e\n", rows, bad, worst);
     assert_int_equal(rows, 18);
     assert_int_equal(bad, 0);
+    /* Beyond the issue's 0.1 %: with Timeloop's whole-block accesses and
+     * clusters every level agrees to the CSV's printed precision. */
+    assert_true(worst < 1e-6);
 }
 
 static void test_simba(void **state)
@@ -250,9 +268,12 @@ static void test_simba(void **state)
     (void)state;
     int rows, bad;
     check_arch(&simba, &rows, &bad);
-    printf("simba_like: %d rows, %d with a mismatch\n", rows, bad);
+    printf("simba_like: %d rows, %d with a mismatch; largest energy deviation %.2e\n", rows, bad, worst);
     assert_int_equal(rows, 18);
     assert_int_equal(bad, 0);
+    /* Beyond the issue's 0.1 %: with Timeloop's whole-block accesses and
+     * clusters every level agrees to the CSV's printed precision. */
+    assert_true(worst < 1e-6);
 }
 
 int main(void)

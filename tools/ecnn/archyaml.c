@@ -132,9 +132,29 @@ static int read_component(yf_doc *y, yaml_node_t *c, const char *prefix, int64_t
         yint(y, n, "depth", 0, &depth))
         return -1;
     if ((n = yf_get(y, at, "block-size")) && yint(y, n, "block-size", 1, &block)) return -1;
-    if (!block) block = (width && wbits) ? width / wbits : 1;
+    int64_t cluster = 0;
+    yaml_node_t *cn = yf_get(y, at, "cluster-size");
+    if (cn && yint(y, cn, "cluster-size", 1, &cluster)) return -1;
+    /* Timeloop's BufferLevel::ParseSpecs(): the width is block x word x
+     * cluster; whichever of block and cluster is not given follows from it. */
+    if (width && wbits) {
+        if (block && cluster && block * wbits * cluster != width)
+            return yf_fail(y, cn, "component '%s': block-size %lld x word-bits %lld x cluster-size "
+                         "%lld is not its width %lld", name, (long long)block, (long long)wbits,
+                         (long long)cluster, (long long)width);
+        if (!block && cluster) block = width / cluster / wbits;
+        else if (block && !cluster) cluster = width / (wbits * block);
+        else if (!block) block = width / wbits;
+    }
     if (block < 1) block = 1;
+    if (cluster < 1) cluster = 1;
+    if (inst % cluster)
+        return yf_fail(y, cn, "component '%s': cluster-size %lld does not divide its %lld instances",
+                     name, (long long)cluster, (long long)inst);
     l->block = block;
+    l->cluster = cluster;
+    l->word_bits = wbits;
+    l->entries = depth < 0 ? -1 : depth * block;
     if (strcmp(cls, "DRAM") == 0 || depth < 0) l->capacity = -1;
     else l->capacity = depth * ((width && wbits) ? width / wbits : block);
     return 0;
@@ -224,13 +244,18 @@ static int same_component(const char *ert, const char *arch)
     return strcmp(a, b) == 0;
 }
 
+/* The largest energy (over argument sets) of each action a storage level
+ * or the MACs can be priced with; has_* says which the table gives. */
+enum { A_READ, A_WRITE, A_RREAD, A_RFILL, A_RUPDATE, A_MAC, A_N };
 typedef struct action_max {
-    double read, write, access, mac;
-    int has_read, has_write, has_access, has_mac;
+    double e[A_N];
+    int has[A_N];
 } action_max;
 
 static int read_table(yf_doc *y, yaml_node_t *t, action_max *am)
 {
+    static const char *const priced[A_N] = {"read", "write", "random_read", "random_fill",
+                                            "random_update", NULL};
     yaml_node_t *acts = yf_get(y, t, "actions");
     if (!acts || acts->type != YAML_SEQUENCE_NODE) return yf_fail(y, t, "an ERT table without an 'actions' list");
     for (yaml_node_item_t *i = acts->data.sequence.items.start; i < acts->data.sequence.items.top; i++) {
@@ -241,15 +266,47 @@ static int read_table(yf_doc *y, yaml_node_t *t, action_max *am)
         if (!nm) return yf_fail(y, an, "an action without a name");
         if (!en) return yf_fail(y, an, "action '%s' without an energy", nm);
         if (ydouble(y, en, "energy", &e)) return -1;
-        if (strcmp(nm, "read") == 0) { if (!am->has_read || e > am->read) am->read = e; am->has_read = 1; }
-        else if (strcmp(nm, "write") == 0) { if (!am->has_write || e > am->write) am->write = e; am->has_write = 1; }
-        else if (strcmp(nm, "access") == 0) { if (!am->has_access || e > am->access) am->access = e; am->has_access = 1; }
-        else if (strcmp(nm, "mac_random") == 0 || strcmp(nm, "compute") == 0) { am->mac = e; am->has_mac = 1; }
-        else if (strcmp(nm, "idle") == 0 || strcmp(nm, "mac_reused") == 0 || strcmp(nm, "mac_gated") == 0 ||
-                 strcmp(nm, "leak") == 0) {}
-        else return yf_fail(y, an, "unknown action '%s' (known: read, write, access, mac_random, compute, idle, mac_reused, mac_gated, leak)", nm);
+        int k = -1;
+        for (int j = 0; j < A_MAC; j++)
+            if (strcmp(nm, priced[j]) == 0) k = j;
+        if (strcmp(nm, "mac_random") == 0 || strcmp(nm, "compute") == 0) k = A_MAC;
+        if (k >= 0) {
+            if (!am->has[k] || e > am->e[k]) am->e[k] = e;
+            am->has[k] = 1;
+        } else if (strcmp(nm, "access") != 0 && strcmp(nm, "idle") != 0 && strcmp(nm, "mac_reused") != 0 &&
+                   strcmp(nm, "mac_gated") != 0 && strcmp(nm, "leak") != 0)
+            return yf_fail(y, an, "unknown action '%s' (known: read, write, random_read, random_fill, "
+                         "random_update, access, mac_random, compute, idle, mac_reused, mac_gated, "
+                         "leak)", nm);
     }
     return 0;
+}
+
+/* The first action of Timeloop's priority list (timeloop/include/model/topology.hpp,
+ * storageOperationMappings) the table gives, or -1. */
+static int first_of(const action_max *am, const int *list, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (am->has[list[i]]) return list[i];
+    return -1;
+}
+
+/* Timeloop's built-in energy of one access to a level (BufferLevel::
+ * ParseSpecs() and pat-public/src/pat/pat.cpp), used for every action its
+ * ERT table does not give: DRAM 200 pJ per 16 bits of the block; an SRAM
+ * the line through the Eyeriss points 0.5 KB -> 1, 100 KB -> 6 units per
+ * 16 bits of its ceil(entries / block) x (word x block x cluster) array,
+ * shared by the cluster. */
+static double pat_access(const arch_level *l)
+{
+    double wbits = (double)l->word_bits;
+    if (strcmp(l->cls, "DRAM") == 0) return 200.0 * wbits * (double)l->block / 16.0;
+    if (l->entries <= 0) return 0;
+    double height = (double)((l->entries + l->block - 1) / l->block);
+    double width = wbits * (double)l->block * (double)l->cluster;
+    double kb = width * height / 8192.0;
+    double units = (6.0 - 1.0) / (100.0 - 0.5) * (kb - 0.5) + 1.0;
+    return units * width / 16.0 / (double)l->cluster;
 }
 
 int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
@@ -296,24 +353,38 @@ int ert_apply(const char *path, const arch_desc *a, ec_memory *m)
             goto out;
         }
         if (l == a->nlevels) {
-            if (!am[l].has_mac) {
+            if (!am[l].has[A_MAC]) {
                 yf_fail(&y, root, "component '%s': no 'mac_random' or 'compute' action", nm);
                 goto out;
             }
-            ec_memory_set_energy(m, EC_ENERGY_MAC, am[l].mac);
+            ec_memory_set_energy(m, EC_ENERGY_MAC, am[l].e[A_MAC]);
             continue;
         }
-        double rd = am[l].has_read ? am[l].read : am[l].access;
-        double wr = am[l].has_write ? am[l].write : am[l].access;
-        if (!(am[l].has_read || am[l].has_access) || !(am[l].has_write || am[l].has_access)) {
-            yf_fail(&y, root, "component '%s': no 'read' and 'write' (or 'access') actions", nm);
+        /* Timeloop v3.0.3 prices reads with random_read or read, fills with
+         * random_fill or write, updates with random_update, random_fill or
+         * write; an action the table lacks ("access" is none of them) falls
+         * back to the built-in model (docs/cli.md). */
+        static const int rd_list[] = {A_RREAD, A_READ}, fl_list[] = {A_RFILL, A_WRITE},
+                         up_list[] = {A_RUPDATE, A_RFILL, A_WRITE};
+        const arch_level *al = &a->level[l];
+        int k[3] = {first_of(&am[l], rd_list, 2), first_of(&am[l], fl_list, 2),
+                    first_of(&am[l], up_list, 3)};
+        if ((k[0] < 0 || k[1] < 0 || k[2] < 0) && al->word_bits == 0) {
+            yf_fail(&y, root, "component '%s': no 'read' and 'write' actions, and no word-bits in %s "
+                  "for Timeloop's built-in energy model", nm, a->path);
             goto out;
         }
-        double b = (double)a->level[l].block;
+        double b = (double)al->block, act[3];
+        for (int j = 0; j < 3; j++) act[j] = (k[j] < 0 ? pat_access(al) : am[l].e[k[j]]) / b;
         for (int t = 0; t < 3; t++) {
-            ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_READ, rd / b);
-            ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_FILL, l ? wr / b : 0);
-            ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_UPDATE, wr / b);
+            ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_READ, act[0]);
+            ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_FILL, l ? act[1] : 0);
+            ec_memory_level_set_energy(m, l, (ec_tensor)t, EC_ACTION_UPDATE, act[2]);
+        }
+        if ((al->block > 1 && ec_memory_level_set_block(m, l, al->block) != EC_OK) ||
+            (l && al->cluster > 1 && ec_memory_level_set_cluster(m, l, al->cluster) != EC_OK)) {
+            yf_fail(&y, root, "component '%s': %s", nm, ec_memory_message(m));
+            goto out;
         }
     }
     rc = 0;

@@ -15,6 +15,9 @@ typedef struct arch_level {
     int64_t instances, mesh_x, mesh_y;
     int64_t capacity;   /* words per instance, -1 unbounded (DRAM) */
     int64_t block;      /* words per access */
+    int64_t cluster;    /* Timeloop's cluster-size: instances sharing one access */
+    int64_t word_bits;  /* 0 if not given */
+    int64_t entries;    /* Timeloop's size: depth * block words; -1 not given */
     int line;
 } arch_level;
 

@@ -370,13 +370,20 @@ class Memory(_Handle):
         return self
 
     def set_level(self, level, *, name=None, capacity=None, mesh_x=None, mesh_y=None,
-                  keep=None):
+                  keep=None, block=None, cluster=None):
         """Configure level `level` (0 = DRAM .. levels; levels + 1 = the MACs,
         meshes only): capacity in words per instance (None leaves it,
         ecnn.UNBOUNDED for none), mesh_x/mesh_y instances, keep the tensors
-        kept as letters ("IO"). Returns self."""
+        kept as letters ("IO"), block and cluster Timeloop's block-size and
+        cluster-size (docs/hierarchy.md, "Clusters and blocks"). Returns self."""
         if name is not None:
             self._call(lib.ec_memory_level_set_name, level, str(name).encode(), write=True)
+        if block is not None:
+            self._call(lib.ec_memory_level_set_block, level, _int64("memory", "block", block),
+                       write=True)
+        if cluster is not None:
+            self._call(lib.ec_memory_level_set_cluster, level,
+                       _int64("memory", "cluster", cluster), write=True)
         for key, value in (("capacity", capacity), ("mesh_x", mesh_x), ("mesh_y", mesh_y)):
             if value is not None:
                 self._call(lib.ec_memory_level_set, level, _capi.HIER_PARAMS[key],

@@ -38,6 +38,24 @@ class Hierarchy(unittest.TestCase):
                 self.assertLessEqual(glb.bound, glb.traffic)
                 self.assertEqual(memory.level_name(2), "pe")
 
+    def test_block_and_cluster(self):
+        # pe keeps W in 2 instances: 6 fills and 24 reads, 3 and 12 per
+        # instance; at 1 per word 30. Blocks of 4: (1 + 3) x 4 x 2 = 32;
+        # one cluster of 2 charges once per utilized cluster: 16.
+        layer, memory, df = small()
+        with layer, memory, df:
+            memory.set_level_energy(2, "read", 1.0).set_level_energy(2, "fill", 1.0)
+            self.assertEqual(ecnn.evaluate(layer, memory, df).levels[2].energy, 30.0)
+            memory.set_level(2, block=4)
+            self.assertEqual(ecnn.evaluate(layer, memory, df).levels[2].energy, 32.0)
+            memory.set_level(2, cluster=2)
+            for fn in (ecnn.evaluate, ecnn.count):
+                r = fn(layer, memory, df)
+                self.assertEqual(r.levels[2].energy, 16.0)
+                self.assertEqual(r.levels[2].fills.W, 6)
+            with self.assertRaises(ecnn.EcnnError):
+                memory.set_level(2, cluster=0)
+
     def test_one_level_is_two_level(self):
         with ecnn.Layer(C=8, K=8, H=12, W=12, R=3, S=3, pad=1) as layer:
             old = ecnn.Memory(capacity=1 << 30)
