@@ -161,6 +161,46 @@ static void test_hand_tuned(void **state)
     expect_bound(v, 16, want);
 }
 
+/* The segment count near the 64-bit limit (docs/bound.md section 10): a
+ * 1x1 layer N = C = 2^21, K = 3 * 2^19 has MACs_real = 3 * 2^61 < 2^63 (a
+ * valid layer) and rho = 1. At M = 1, x = ceil(3 * 2^61 / 1) and s = x, so
+ * 2M(s - 1) + 1 is about 2^63.6: beyond 64 bits, which must be reported
+ * (EC_E_OVERFLOW), not wrapped; a wrapped product once left T_seg = 0 below
+ * T_io. At M = 4, s = ceil(3 * 2^61 / 8) = 3 * 2^58 and
+ * T_seg = 8 * (3 * 2^58 - 1) + 1 = 3 * 2^61 - 7, which fits, and T_io =
+ * ceil(3 * 2^61 / 2) - 4 = 3 * 2^60 - 4. Whatever the status, an
+ * accepted T_seg is never below T_io (section 8b, "Comparison"). */
+static void test_segment_near_limit(void **state)
+{
+    (void)state;
+    ec_layer *l = ec_layer_create();
+    ec_memory *m = ec_memory_create();
+    ec_result *r = ec_result_create();
+    assert_int_equal(ec_layer_set(l, EC_LAYER_N, (int64_t)1 << 21), EC_OK);
+    assert_int_equal(ec_layer_set(l, EC_LAYER_C, (int64_t)1 << 21), EC_OK);
+    assert_int_equal(ec_layer_set(l, EC_LAYER_K, (int64_t)3 << 19), EC_OK);
+    assert_int_equal(ec_layer_check(l), EC_OK);
+    for (int64_t M = 1; M <= 8; M++) {
+        assert_int_equal(ec_memory_set(m, EC_MEM_CAPACITY, M), EC_OK);
+        ec_status st = ec_lower_bound(l, m, r);
+        if (M == 1) assert_int_equal(st, EC_E_OVERFLOW);
+        if (st != EC_OK) {
+            assert_int_equal(st, EC_E_OVERFLOW);
+            continue;
+        }
+        int64_t tseg = bound(r, EC_BOUND_SEGMENT), tio = bound(r, EC_BOUND_COMMUNICATION);
+        assert_true(tseg >= tio);
+        assert_int_equal(bound(r, EC_BOUND_TRANSFERS), tseg);
+        if (M == 4) {
+            assert_int_equal(tseg, ((int64_t)3 << 61) - 7);
+            assert_int_equal(tio, ((int64_t)3 << 60) - 4);
+        }
+    }
+    ec_result_destroy(r);
+    ec_memory_destroy(m);
+    ec_layer_destroy(l);
+}
+
 /* Every tap is padding: nothing to read, nothing real to multiply. */
 static void test_all_padding(void **state)
 {
@@ -425,6 +465,7 @@ int main(void)
         cmocka_unit_test(test_hand_strided),
         cmocka_unit_test(test_hand_classes),
         cmocka_unit_test(test_hand_tuned),
+        cmocka_unit_test(test_segment_near_limit),
         cmocka_unit_test(test_all_padding),
         cmocka_unit_test(test_bound_below_counts),
         cmocka_unit_test(test_bound_real_networks),
