@@ -225,7 +225,9 @@ ec_status ec_bound_compute(const ec_shape *s, const ec_memory *mem, ec_bound_par
         if (zc > (long double)segs && zc < 9.0e18L) segs = (int64_t)zc;
     }
     b->T_seg = 0;
-    if (segs >= 2 && (ck_mul(2 * (segs - 1), M, &b->T_seg) || ck_add(b->T_seg, 1, &b->T_seg))) {
+    /* segs can approach MACs_real (M = 1), so even 2 * (segs - 1) is checked. */
+    if (segs >= 2 && (ck_mul(segs - 1, M, &b->T_seg) || ck_mul(b->T_seg, 2, &b->T_seg) ||
+                      ck_add(b->T_seg, 1, &b->T_seg))) {
         ec_msg(msg, "bound: the segment bound exceeds 64 bits");
         return EC_E_OVERFLOW;
     }

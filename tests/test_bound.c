@@ -161,6 +161,132 @@ static void test_hand_tuned(void **state)
     expect_bound(v, 16, want);
 }
 
+/* The segment count near the 64-bit limit (docs/bound.md section 10): a
+ * 1x1 layer N = C = 2^21, K = 3 * 2^19 has MACs_real = 3 * 2^61 < 2^63 (a
+ * valid layer) and rho = 1. At M = 1, x = ceil(3 * 2^61 / 1) and s = x, so
+ * 2M(s - 1) + 1 is about 2^63.6: beyond 64 bits, which must be reported
+ * (EC_E_OVERFLOW), not wrapped; a wrapped product once left T_seg = 0 below
+ * T_io. At M = 4, s = ceil(3 * 2^61 / 8) = 3 * 2^58 and
+ * T_seg = 8 * (3 * 2^58 - 1) + 1 = 3 * 2^61 - 7, which fits, and T_io =
+ * ceil(3 * 2^61 / 2) - 4 = 3 * 2^60 - 4. Whatever the status, an
+ * accepted T_seg is never below T_io (section 8b, "Comparison"). */
+static void test_segment_near_limit(void **state)
+{
+    (void)state;
+    ec_layer *l = ec_layer_create();
+    ec_memory *m = ec_memory_create();
+    ec_result *r = ec_result_create();
+    assert_int_equal(ec_layer_set(l, EC_LAYER_N, (int64_t)1 << 21), EC_OK);
+    assert_int_equal(ec_layer_set(l, EC_LAYER_C, (int64_t)1 << 21), EC_OK);
+    assert_int_equal(ec_layer_set(l, EC_LAYER_K, (int64_t)3 << 19), EC_OK);
+    assert_int_equal(ec_layer_check(l), EC_OK);
+    for (int64_t M = 1; M <= 8; M++) {
+        assert_int_equal(ec_memory_set(m, EC_MEM_CAPACITY, M), EC_OK);
+        ec_status st = ec_lower_bound(l, m, r);
+        if (M == 1) assert_int_equal(st, EC_E_OVERFLOW);
+        if (st != EC_OK) {
+            assert_int_equal(st, EC_E_OVERFLOW);
+            continue;
+        }
+        int64_t tseg = bound(r, EC_BOUND_SEGMENT), tio = bound(r, EC_BOUND_COMMUNICATION);
+        assert_true(tseg >= tio);
+        assert_int_equal(bound(r, EC_BOUND_TRANSFERS), tseg);
+        if (M == 4) {
+            assert_int_equal(tseg, ((int64_t)3 << 61) - 7);
+            assert_int_equal(tio, ((int64_t)3 << 60) - 4);
+        }
+    }
+    ec_result_destroy(r);
+    ec_memory_destroy(m);
+    ec_layer_destroy(l);
+}
+
+/* Section 8b's Omega of one axis, from the definitions by enumeration
+ * (independent of lib/bound.c): tap classes r = r0 (mod stride / gcd), each
+ * class's rho the most (p, r) pairs of the class reading one real row, and
+ * its real pairs. */
+static long double axis_omega(int64_t H, int64_t R, int64_t st, int64_t dil, int64_t pad, int64_t P)
+{
+    int64_t g = st, x = dil;
+    while (x) {
+        int64_t t = g % x;
+        g = x;
+        x = t;
+    }
+    int64_t m = st / g;
+    long double w = 0;
+    for (int64_t r0 = 0; r0 < m && r0 < R; r0++) {
+        int64_t best = 0, real = 0;
+        for (int64_t h = 0; h < H; h++) {
+            int64_t c = 0;
+            for (int64_t p = 0; p < P; p++)
+                for (int64_t r = r0; r < R; r += m) c += p * st + r * dil - pad == h;
+            if (c > best) best = c;
+        }
+        for (int64_t p = 0; p < P; p++)
+            for (int64_t r = r0; r < R; r += m) {
+                int64_t h = p * st + r * dil - pad;
+                real += h >= 0 && h < H;
+            }
+        if (best) w += (long double)real / sqrtl((long double)best);
+    }
+    return w;
+}
+
+/* Every T_seg the library reports is one of section 8b's certificates for
+ * the Omega computed above: 2M(s - 1) + 1 with s = ceil(Omega / M^1.5), or
+ * j*X + 1 with j*((M + X)/3)^1.5 < Omega, here searched over every j (the
+ * library tries four). A wrong class rho, class sum or rounding direction
+ * would show as a T_seg above the best certificate. */
+static void test_segment_certified(void **state)
+{
+    (void)state;
+    int checked = 0, binding = 0;
+    ec_layer *l = ec_layer_create();
+    ec_memory *mem = ec_memory_create();
+    ec_result *r = ec_result_create();
+    for (int i = 0; i < 2000; i++) {
+        rng g = {0x5E6C0000u + (uint64_t)i};
+        if (!random_layer(&g, (layer_kind)(i % KIND_COUNT), l, 12)) continue;
+        int64_t v[16], P, Q;
+        for (int k = 0; k < 16; k++) ec_layer_get(l, (ec_layer_param)k, &v[k]);
+        ec_layer_get(l, EC_LAYER_P, &P);
+        ec_layer_get(l, EC_LAYER_Q, &Q);
+        long double om = (long double)(v[EC_LAYER_N] * v[EC_LAYER_C] * (v[EC_LAYER_K] / v[EC_LAYER_G])) *
+                         axis_omega(v[EC_LAYER_H], v[EC_LAYER_R], v[EC_LAYER_STRIDE_H],
+                                    v[EC_LAYER_DILATION_H], v[EC_LAYER_PAD_TOP], P) *
+                         axis_omega(v[EC_LAYER_W], v[EC_LAYER_S], v[EC_LAYER_STRIDE_W],
+                                    v[EC_LAYER_DILATION_W], v[EC_LAYER_PAD_LEFT], Q);
+        for (int t = 0; t < 4; t++) {
+            int64_t M = rng_range(&g, 1, t < 2 ? 16 : 300);
+            assert_int_equal(ec_memory_set(mem, EC_MEM_CAPACITY, M), EC_OK);
+            assert_int_equal(ec_lower_bound(l, mem, r), EC_OK);
+            int64_t tseg = bound(r, EC_BOUND_SEGMENT);
+            long double m15 = (long double)M * sqrtl((long double)M), best = 0;
+            /* ceil, generous by 1e-12 (a larger certificate only loosens the test) */
+            long double s0 = ceill(om / m15 - 1e-12L);
+            if (s0 >= 2) best = 2.0L * (long double)M * (s0 - 1) + 1;
+            for (int64_t j = 1;; j++) {
+                long double z = 3.0L * powl(om / (long double)j, 2.0L / 3.0L);
+                int64_t X = (int64_t)ceill(z) - 1 - M;
+                while (X >= 1 && (long double)j * powl((long double)(M + X) / 3.0L, 1.5L) >= om * (1 + 1e-12L)) X--;
+                if (X < 1) break;
+                if ((long double)(j * X + 1) > best) best = (long double)(j * X + 1);
+            }
+            if ((long double)tseg > best)
+                fail_msg("case %d, M = %lld: T_seg %lld above the best certificate %.0Lf (Omega %.6Lf)", i,
+                         (long long)M, (long long)tseg, best, om);
+            checked++;
+            binding += tseg > bound(r, EC_BOUND_COMPULSORY);
+        }
+    }
+    printf("T_seg certified on %d layer x Buffer pairs (%d where it exceeds T_c)\n", checked, binding);
+    assert_true(checked >= 6000 && binding >= 400);
+    ec_result_destroy(r);
+    ec_memory_destroy(mem);
+    ec_layer_destroy(l);
+}
+
 /* Every tap is padding: nothing to read, nothing real to multiply. */
 static void test_all_padding(void **state)
 {
@@ -425,6 +551,8 @@ int main(void)
         cmocka_unit_test(test_hand_strided),
         cmocka_unit_test(test_hand_classes),
         cmocka_unit_test(test_hand_tuned),
+        cmocka_unit_test(test_segment_near_limit),
+        cmocka_unit_test(test_segment_certified),
         cmocka_unit_test(test_all_padding),
         cmocka_unit_test(test_bound_below_counts),
         cmocka_unit_test(test_bound_real_networks),
