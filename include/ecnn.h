@@ -526,7 +526,8 @@ typedef enum ec_bound_field {
     EC_BOUND_RHO = 3,        /**< rho = rho_h * rho_w. */
     EC_BOUND_COMPULSORY = 4, /**< T_c = |I_used| + |W_used| + |O|. */
     EC_BOUND_COMMUNICATION = 5, /**< T_io = ceil(MACs_real / sqrt(rho M)) - M, or 0 if negative. */
-    EC_BOUND_TRANSFERS = 6,  /**< max(T_c, T_io, T_seg): no schedule moves fewer DRAM words. */
+    EC_BOUND_TRANSFERS = 6,  /**< max(T_c, T_io, T_seg): no schedule moves fewer DRAM words
+                                  (on a hierarchy max(T_c, T_io): docs/bound.md section 12). */
     /** T_seg, the segment bound with constant 2 (docs/bound.md section 8b): no
      * schedule makes fewer DRAM reads plus |O|. At least 2M (s - 1) + 1 when
      * s = ceil(MACs_real / (sqrt(rho) M^(3/2))) >= 2, about 2 MACs_real / sqrt(rho M),

@@ -250,3 +250,8 @@ ec_status ec_bound_compute(const ec_shape *s, const ec_memory *mem, ec_bound_par
                 (extra_seg > extra_io ? extra_seg : extra_io);
     return EC_OK;
 }
+
+void ec_bound_for_reduction_trees(ec_bound_parts *b)
+{
+    b->T = b->T_c > b->T_io ? b->T_c : b->T_io;
+}

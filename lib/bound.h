@@ -9,6 +9,12 @@
 ec_status ec_bound_compute(const ec_shape *shape, const ec_memory *memory, ec_bound_parts *bound,
                            char *msg);
 
+/* The bound for schedules that may reduce partial sums in trees, as a
+ * hierarchy's spatial reductions do: T = max(T_c, T_io). T_seg's proof
+ * charges each output to a single chain of partial sums (docs/bound.md
+ * sections 8b and 12), so it stays a figure here but not part of T. */
+void ec_bound_for_reduction_trees(ec_bound_parts *bound);
+
 /* The Buffer size the bound and the asymptotic formulas assume. */
 int64_t ec_bound_capacity(const ec_memory *memory);
 

@@ -277,6 +277,8 @@ ec_status ec_result_level_bound(const ec_result *r, int level, int64_t *bound, i
     char msg[EC_MSG_LEN];
     ec_status st = ec_bound_compute(&r->shape, &mem, &b, msg);
     if (st != EC_OK) return EC_E_UNAVAILABLE;
+    /* Spatial reductions are reduction trees: T_seg is not proven for them. */
+    ec_bound_for_reduction_trees(&b);
     if (bound) *bound = b.T;
     if (traffic) *traffic = r->hier.traffic[level];
     return EC_OK;

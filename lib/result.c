@@ -151,7 +151,9 @@ static ec_status bound_of(const ec_result *r, ec_bound_parts *b)
 {
     char msg[EC_MSG_LEN];
     if (!r->has_bound) return EC_E_NOT_EVALUATED;
-    return ec_bound_compute(&r->shape, &r->memory, b, msg);
+    ec_status st = ec_bound_compute(&r->shape, &r->memory, b, msg);
+    if (st == EC_OK && r->valid && r->hier.is_hier) ec_bound_for_reduction_trees(b);
+    return st;
 }
 
 ec_status ec_result_bound(const ec_result *r, ec_bound_field field, int64_t *value)

@@ -102,6 +102,50 @@ static void small(ec_layer *l, ec_memory *m, ec_dataflow *d)
     ec_dataflow_set_factor(d, 2, EC_LOOP_TEMPORAL, EC_DIM_R, 3);
 }
 
+/* On a hierarchy the bound is max(T_c, T_io): T_seg is proven only for one
+ * chain of partial sums per output, and spatial reductions are trees
+ * (docs/bound.md section 12). A 1x1 layer on 256 words, where T_seg binds
+ * in the two-level model, shows the difference. */
+static void test_bound_without_segments(void **state)
+{
+    (void)state;
+    ec_layer *l = ec_layer_create();
+    ec_memory *two = ec_memory_create(), *m = ec_memory_create();
+    ec_dataflow *d = ec_dataflow_create();
+    ec_result *r = ec_result_create(), *r2 = ec_result_create();
+    ec_layer_set(l, EC_LAYER_C, 64);
+    ec_layer_set(l, EC_LAYER_K, 64);
+    ec_layer_set(l, EC_LAYER_H, 32);
+    ec_layer_set(l, EC_LAYER_W, 32);
+    ec_memory_set(two, EC_MEM_CAPACITY, 256);
+    assert_int_equal(ec_lower_bound(l, two, r2), EC_OK);
+    int64_t seg2, t2, tc, tio;
+    ec_result_bound(r2, EC_BOUND_SEGMENT, &seg2);
+    ec_result_bound(r2, EC_BOUND_TRANSFERS, &t2);
+    ec_result_bound(r2, EC_BOUND_COMPULSORY, &tc);
+    ec_result_bound(r2, EC_BOUND_COMMUNICATION, &tio);
+    assert_true(seg2 > tc && seg2 > tio);
+    assert_int_equal(t2, seg2);
+
+    ec_memory_set_levels(m, 1);
+    ec_memory_level_set(m, 1, EC_HIER_CAPACITY, 256);
+    assert_int_equal(ec_evaluate(l, m, d, r), EC_OK);
+    int64_t t, seg, bound, traffic;
+    assert_int_equal(ec_result_bound(r, EC_BOUND_TRANSFERS, &t), EC_OK);
+    assert_int_equal(ec_result_bound(r, EC_BOUND_SEGMENT, &seg), EC_OK);
+    assert_int_equal(seg, seg2); /* still reported, as a figure */
+    assert_int_equal(t, tc > tio ? tc : tio);
+    assert_int_equal(ec_result_level_bound(r, 1, &bound, &traffic), EC_OK);
+    assert_int_equal(bound, t);
+    assert_true(traffic >= bound);
+    ec_result_destroy(r2);
+    ec_result_destroy(r);
+    ec_dataflow_destroy(d);
+    ec_memory_destroy(m);
+    ec_memory_destroy(two);
+    ec_layer_destroy(l);
+}
+
 static void test_hand_counted(void **state)
 {
     (void)state;
@@ -311,6 +355,7 @@ int main(void)
         cmocka_unit_test(test_memory_levels),
         cmocka_unit_test(test_mapping_setters),
         cmocka_unit_test(test_hand_counted),
+        cmocka_unit_test(test_bound_without_segments),
         cmocka_unit_test(test_refusals),
         cmocka_unit_test(test_clusters),
     };
