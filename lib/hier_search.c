@@ -34,6 +34,8 @@ typedef struct hs_ctx {
     int64_t rem[EC_NDIMS]; /* the extent left to the free slots */
     unsigned char sl[EC_NDIMS][HS_SLOTS], sk[EC_NDIMS][HS_SLOTS];
     int nfree[EC_HL];
+    ec_shape shape;
+    ec_hier_nest nest; /* scratch of refused_early() */
     int unclipped; /* no input tile is clipped on either axis (docs/mapper.md, 3.1) */
     int64_t evaluated;
     int have;
@@ -166,7 +168,7 @@ static uint32_t order_sig(const ec_dim *live, int nl)
     return sig;
 }
 
-#define HS_SIGS 64 /* classes of one level's orders: at most 8 x 4 + 1 (docs/mapper.md, 3.1) */
+#define HS_SIGS 64 /* classes of one level's orders: at most 27 (docs/mapper.md, 3.1) */
 
 static void enum_orders(hs_ctx *c, hs_map *m, int l)
 {
@@ -215,6 +217,21 @@ static void enum_orders(hs_ctx *c, hs_map *m, int l)
     memcpy(m->perm[l], save, sizeof save);
 }
 
+/* Dimensions 0 .. d-1 placed, the others at their fixed factors with the
+ * rest at DRAM: when that already exceeds a capacity, so does every way of
+ * placing the others (docs/mapper.md, 3.2: tiles only grow, by multiples),
+ * so the subtree is skipped. Only a capacity refusal prunes. */
+static int refused_early(hs_ctx *c, const hs_map *m, int d)
+{
+    if (d == 0) return 0;
+    memcpy(c->df.map.factor, m->f, sizeof m->f);
+    for (int e = d; e < EC_NDIMS; e++)
+        if (c->nslot[e] && c->dfree[e][0][0]) c->df.map.factor[0][0][e] = 0; /* the rest */
+        else if (c->nslot[e]) return 0; /* DRAM's factor fixed: no rest to put there */
+    ec_hier_nest *n = &c->nest;
+    return ec_hier_resolve(&c->shape, c->mem, &c->df, n, NULL) == EC_E_CAPACITY;
+}
+
 static void enum_factors(hs_ctx *c, hs_map *m, int d, int i, int64_t left)
 {
     if (i == 0) {
@@ -223,6 +240,7 @@ static void enum_factors(hs_ctx *c, hs_map *m, int d, int i, int64_t left)
             if (fits_fanout(c, m)) enum_orders(c, m, 0); /* eval() would refuse every order */
             return;
         }
+        if (refused_early(c, m, d)) return;
         left = c->rem[d];
     }
     int l = c->sl[d][i], k = c->sk[d][i];
@@ -486,6 +504,7 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
     c->rng = 0x9E3779B97F4A7C15ull;
     ec_axis ah = ec_shape_axis_h(&s), aw = ec_shape_axis_w(&s);
     c->unclipped = hb_unclipped(&ah) && hb_unclipped(&aw);
+    c->shape = s;
     const ec_hier *h = &memory->hier;
     const ec_hier_cons *k = &dataflow->cons;
     int L = c->L = h->levels;
