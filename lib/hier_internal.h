@@ -28,7 +28,10 @@ ec_status ec_hier_flow_closed(const ec_shape *shape, const ec_hier_nest *nest, e
 ec_status ec_hier_flow_walk(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
                             ec_hier_flow *flow, const ec_allocator *al, char *msg);
 
-/* hier_result.c: evaluate a layer on a hierarchy (walk = 0: closed form). */
+/* hier_result.c: evaluate a layer on a hierarchy (walk = 0: closed form,
+ * 1: the walk; | EC_HIER_QUIET: a refusal leaves the message empty, so that
+ * the search's many refused candidates cost no formatting). */
+#define EC_HIER_QUIET 2
 ec_status ec_hier_run(const ec_layer *layer, const ec_memory *memory, const ec_dataflow *dataflow,
                       ec_result *result, int walk);
 

@@ -194,11 +194,12 @@ ec_status ec_hier_run(const ec_layer *layer, const ec_memory *memory, const ec_d
     ec_hier_nest nest;
     ec_hier_flow flow;
     ec_hier_counts h; /* every field up to level L is written */
+    char *m = walk & EC_HIER_QUIET ? NULL : msg; /* ec_msg(NULL, ...) formats nothing */
     ec_status st = ec_shape_from_layer(layer, &shape, msg);
-    if (st == EC_OK) st = ec_hier_resolve(&shape, memory, dataflow, &nest, msg);
+    if (st == EC_OK) st = ec_hier_resolve(&shape, memory, dataflow, &nest, m);
     if (st == EC_OK)
-        st = walk ? ec_hier_flow_walk(&shape, &nest, dataflow->reuse, &flow, &result->al, msg)
-                  : ec_hier_flow_closed(&shape, &nest, dataflow->reuse, &flow, msg);
+        st = walk & 1 ? ec_hier_flow_walk(&shape, &nest, dataflow->reuse, &flow, &result->al, m)
+                      : ec_hier_flow_closed(&shape, &nest, dataflow->reuse, &flow, m);
     if (st == EC_OK) st = apply_rules(&nest, &flow, &h, msg);
     if (st != EC_OK) return ec_result_fail(result, st, msg);
     return store(result, &shape, memory, &nest, &h);

@@ -34,6 +34,9 @@ typedef struct hs_ctx {
     int64_t rem[EC_NDIMS]; /* the extent left to the free slots */
     unsigned char sl[EC_NDIMS][HS_SLOTS], sk[EC_NDIMS][HS_SLOTS];
     int nfree[EC_HL];
+    ec_shape shape;
+    ec_hier_nest nest; /* scratch of refused_early() */
+    int unclipped; /* no input tile is clipped on either axis (docs/mapper.md, 3.1) */
     int64_t evaluated;
     int have;
     hs_map best;
@@ -50,19 +53,25 @@ static void build_order(const hs_ctx *c, const hs_map *m, int l, ec_dim order[EC
     for (int i = 0; i < k->ninner[l]; i++) order[n + i] = k->inner[l][k->ninner[l] - 1 - i];
 }
 
-/* Spatial factors within the fanouts: checked here so that the common
- * rejection costs no message formatting. */
+/* The spatial factors of slot (l, k) multiply to more than its fanout
+ * (checked here so that the common rejection costs no message formatting). */
+static int slot_over(const hs_ctx *c, const hs_map *m, int l, int k)
+{
+    int64_t p = 1;
+    for (int d = 0; d < EC_NDIMS; d++) {
+        if (m->f[l][k][d] > c->fan[l][k]) return 1; /* also keeps p from overflowing */
+        p *= m->f[l][k][d];
+        if (p > c->fan[l][k]) return 1;
+    }
+    return 0;
+}
+
+/* Spatial factors within the fanouts. */
 static int fits_fanout(const hs_ctx *c, const hs_map *m)
 {
     for (int l = 0; l <= c->L; l++)
-        for (int k = 1; k < 3; k++) {
-            int64_t p = 1;
-            for (int d = 0; d < EC_NDIMS; d++) {
-                if (m->f[l][k][d] > c->fan[l][k]) return 0; /* also keeps p from overflowing */
-                p *= m->f[l][k][d];
-                if (p > c->fan[l][k]) return 0;
-            }
-        }
+        for (int k = 1; k < 3; k++)
+            if (slot_over(c, m, l, k)) return 0;
     return 1;
 }
 
@@ -72,7 +81,7 @@ static int eval(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
     c->evaluated++;
     memcpy(c->df.map.factor, m->f, sizeof m->f);
     for (int l = 0; l <= c->L; l++) build_order(c, m, l, c->df.map.order[l]);
-    if (ec_hier_run(c->layer, c->mem, &c->df, &c->tmp, 0) != EC_OK) return 0;
+    if (ec_hier_run(c->layer, c->mem, &c->df, &c->tmp, EC_HIER_QUIET) != EC_OK) return 0;
     *e = c->tmp.energy[EC_PART_TOTAL];
     int64_t s = 0;
     for (int x = 0; x < EC_NTENSORS; x++)
@@ -143,6 +152,24 @@ static int next_perm(ec_dim *a, int n)
     return 1;
 }
 
+/* What the cost of a level's order depends on when no input tile is
+ * clipped (docs/mapper.md, section 3.1): per tensor, the dimensions of the
+ * live loops after its innermost relevant one (for inputs every dimension
+ * but K is relevant), and the innermost live loop. */
+static uint32_t order_sig(const ec_dim *live, int nl)
+{
+    uint32_t sig = nl ? (uint32_t)live[nl - 1] + 1u : 0u;
+    for (int x = 0; x < EC_NTENSORS; x++) {
+        uint32_t tail = 0;
+        for (int i = nl - 1; i >= 0 && !ec_relevant((ec_tensor)x, live[i]); i--)
+            tail |= 1u << live[i];
+        sig |= tail << (4 + 8 * x);
+    }
+    return sig;
+}
+
+#define HS_SIGS 64 /* classes of one level's orders: at most 27 (docs/mapper.md, 3.1) */
+
 static void enum_orders(hs_ctx *c, hs_map *m, int l)
 {
     if (l > c->L) {
@@ -163,12 +190,46 @@ static void enum_orders(hs_ctx *c, hs_map *m, int l)
         if (m->f[l][0][d] > 1) live[nl++] = (ec_dim)d;
         else rest[nr++] = (ec_dim)d;
     }
+    /* Orders of equal cost (section 3.1): only the first of each class in
+     * this lexicographic enumeration, the one the tie-break prefers, is
+     * evaluated. The innermost level's order costs nothing: one order. */
+    uint32_t seen[HS_SIGS];
+    int nseen = 0;
     do {
+        if (l < c->L && c->unclipped) {
+            /* the fixed innermost loops follow the free ones */
+            ec_dim full[EC_NDIMS];
+            int nf = 0;
+            for (int i = 0; i < nl; i++) full[nf++] = live[i];
+            const ec_hier_cons *k = &c->df.cons;
+            for (int i = k->ninner[l] - 1; i >= 0; i--)
+                if (m->f[l][0][k->inner[l][i]] > 1) full[nf++] = k->inner[l][i];
+            uint32_t sig = order_sig(full, nf);
+            int dup = 0;
+            for (int i = 0; i < nseen && !dup; i++) dup = seen[i] == sig;
+            if (dup) continue;
+            if (nseen < HS_SIGS) seen[nseen++] = sig;
+        }
         memcpy(m->perm[l], live, sizeof(ec_dim) * (size_t)nl);
         memcpy(m->perm[l] + nl, rest, sizeof(ec_dim) * (size_t)nr);
         enum_orders(c, m, l + 1);
-    } while (next_perm(live, nl));
+    } while (l < c->L && next_perm(live, nl));
     memcpy(m->perm[l], save, sizeof save);
+}
+
+/* Dimensions 0 .. d-1 placed, the others at their fixed factors with the
+ * rest at DRAM: when that already exceeds a capacity, so does every way of
+ * placing the others (docs/mapper.md, 3.2: tiles only grow, by multiples),
+ * so the subtree is skipped. Only a capacity refusal prunes. */
+static int refused_early(hs_ctx *c, const hs_map *m, int d)
+{
+    if (d == 0) return 0;
+    memcpy(c->df.map.factor, m->f, sizeof m->f);
+    for (int e = d; e < EC_NDIMS; e++)
+        if (c->nslot[e] && c->dfree[e][0][0]) c->df.map.factor[0][0][e] = 0; /* the rest */
+        else if (c->nslot[e]) return 0; /* DRAM's factor fixed: no rest to put there */
+    ec_hier_nest *n = &c->nest;
+    return ec_hier_resolve(&c->shape, c->mem, &c->df, n, NULL) == EC_E_CAPACITY;
 }
 
 static void enum_factors(hs_ctx *c, hs_map *m, int d, int i, int64_t left)
@@ -176,9 +237,10 @@ static void enum_factors(hs_ctx *c, hs_map *m, int d, int i, int64_t left)
     if (i == 0) {
         while (d < EC_NDIMS && c->nslot[d] == 0) d++;
         if (d == EC_NDIMS) {
-            enum_orders(c, m, 0);
+            if (fits_fanout(c, m)) enum_orders(c, m, 0); /* eval() would refuse every order */
             return;
         }
+        if (refused_early(c, m, d)) return;
         left = c->rem[d];
     }
     int l = c->sl[d][i], k = c->sk[d][i];
@@ -187,6 +249,9 @@ static void enum_factors(hs_ctx *c, hs_map *m, int d, int i, int64_t left)
         if (left % q) continue;
         if (i == c->nslot[d] - 1 && q != left) continue; /* the last slot takes the rest */
         m->f[l][k][d] = keep * q;
+        /* factors are >= 1: a spatial slot over its fanout stays over it,
+         * and so does it for every larger q */
+        if (k && slot_over(c, m, l, k)) break;
         if (i == c->nslot[d] - 1) enum_factors(c, m, d + 1, 0, 0);
         else enum_factors(c, m, d, i + 1, left / q);
     }
@@ -394,6 +459,7 @@ static int count_space(const hs_ctx *c, hs_map *m, int d, int i, int64_t left, h
         if (left % q) continue;
         if (i == c->nslot[d] - 1 && q != left) continue;
         m->f[l][k][d] = keep * q;
+        if (k && slot_over(c, m, l, k)) break; /* as in enum_factors */
         ok = i == c->nslot[d] - 1 ? count_space(c, m, d + 1, 0, 0, n)
                                   : count_space(c, m, d, i + 1, left / q, n);
     }
@@ -436,6 +502,9 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
     c->df = *dataflow;
     c->tmp.al = result->al;
     c->rng = 0x9E3779B97F4A7C15ull;
+    ec_axis ah = ec_shape_axis_h(&s), aw = ec_shape_axis_w(&s);
+    c->unclipped = hb_unclipped(&ah) && hb_unclipped(&aw);
+    c->shape = s;
     const ec_hier *h = &memory->hier;
     const ec_hier_cons *k = &dataflow->cons;
     int L = c->L = h->levels;

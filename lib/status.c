@@ -28,6 +28,7 @@ const char *ec_status_string(ec_status status)
 
 void ec_msg(char *buf, const char *fmt, ...)
 {
+    if (!buf) return; /* a caller that discards the message (EC_HIER_QUIET) */
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(buf, EC_MSG_LEN, fmt, ap);
