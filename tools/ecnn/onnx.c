@@ -3,8 +3,10 @@
  * propagates tensor shapes through the operators of docs/onnx.md and turns
  * every Conv, Gemm and MatMul node into a layer (a GEMM as docs/gemm.md
  * maps it). Weights are never read: only the dims of initializers, and the
- * values of small integer tensors that are shapes (Reshape's, Slice's). */
+ * values of small integer tensors that are shapes (Reshape's, Slice's);
+ * large tensors reach protobuf-c without their payload (onnx_strip.c). */
 #include "onnx.h"
+#include "onnx_strip.h"
 
 #include "util.h"
 
@@ -1522,7 +1524,19 @@ int onnx_read_buffer(const uint8_t *data, size_t len, const char *label, network
     c.label = label;
     c.o = o ? o : &default_opts;
     c.net = net;
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, data);
+    /* protobuf-c copies every payload it decodes: it gets the model
+     * without the payload of large tensors, whose values are never used. */
+    uint8_t *lean = NULL;
+    size_t lean_len = 0, stripped = 0;
+    char serr[200];
+    if (onnx_strip(data, len, c.o->strip_above ? c.o->strip_above : ONNX_STRIP_THRESHOLD, &lean, &lean_len,
+                   &stripped, serr, sizeof serr) != 0) {
+        tool_error("%s: not an ONNX model (%s)", label, serr);
+        return -1;
+    }
+    Onnx__ModelProto *m = lean ? onnx__model_proto__unpack(NULL, lean_len, lean)
+                               : onnx__model_proto__unpack(NULL, len, data);
+    free(lean); /* protobuf-c keeps no pointer into its input */
     if (!m) {
         tool_error("%s: not an ONNX model (the protobuf does not decode: truncated, or another kind "
                    "of file)", label);
@@ -1567,14 +1581,17 @@ int onnx_read(const char *path, network *net, const onnx_opts *o)
         close(fd);
         return -1;
     }
-    /* Mapped, not read: the pages of weights the decoder skips over are
-     * never touched... except that protobuf-c copies byte fields. */
+    /* Mapped, not read: the pages of the weights of large tensors are
+     * never touched (onnx_strip.c skips them by their length). */
     void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) {
         tool_error("%s: cannot map: %s", path, strerror(errno));
         return -1;
     }
+    /* No read-ahead: on a cold cache only the pages the pre-pass looks at
+     * are read from disk, not the weights between them. */
+    (void)posix_madvise(p, (size_t)st.st_size, POSIX_MADV_RANDOM);
     int rc = onnx_read_buffer(p, (size_t)st.st_size, path, net, o);
     munmap(p, (size_t)st.st_size);
     return rc;

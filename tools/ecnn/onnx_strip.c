@@ -1,0 +1,219 @@
+/* ONNX import, "Weights are never read" (docs/onnx.md): protobuf-c decodes
+ * the model, but it copies every bytes and repeated field it meets, so a
+ * model with 100 MB of weights inside would cost 100 MB and the time to
+ * copy them. This pre-pass walks only the few fields that lead to tensors
+ * and writes a copy without the payload of large ones; protobuf-c then
+ * decodes that copy. It knows the wire format and a handful of field
+ * numbers, nothing of the schema beyond them: every other field is copied
+ * as it is, and protobuf-c still checks all of it. */
+#include "onnx_strip.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum kind { K_NONE, K_MODEL, K_GRAPH, K_NODE, K_ATTR, K_SPARSE, K_TENSOR };
+
+static const char *const kind_name[] = {"", "ModelProto", "GraphProto", "NodeProto",
+                                        "AttributeProto", "SparseTensorProto", "TensorProto"};
+
+typedef struct sctx {
+    const uint8_t *base; /* the input, for offsets in messages */
+    size_t threshold;
+    size_t stripped;
+    char *err;
+    size_t errsize;
+} sctx;
+
+/* The message a length-delimited field of a message of kind k holds, when
+ * it is one on the way to tensors (field numbers of onnx.proto). */
+static enum kind child(enum kind k, uint64_t field)
+{
+    switch (k) {
+    case K_MODEL:
+        return field == 7 ? K_GRAPH : K_NONE;
+    case K_GRAPH:
+        return field == 1 ? K_NODE : field == 5 ? K_TENSOR : field == 15 ? K_SPARSE : K_NONE;
+    case K_NODE:
+        return field == 5 ? K_ATTR : K_NONE;
+    case K_ATTR:
+        return field == 5 || field == 10   ? K_TENSOR
+               : field == 6 || field == 11 ? K_GRAPH
+               : field == 22 || field == 23 ? K_SPARSE
+                                            : K_NONE;
+    case K_SPARSE:
+        return field == 1 || field == 2 ? K_TENSOR : K_NONE;
+    default:
+        return K_NONE;
+    }
+}
+
+/* TensorProto's payload: float_data, int32_data, string_data, int64_data,
+ * raw_data, double_data, uint64_data. */
+static int payload_field(uint64_t field)
+{
+    return (field >= 4 && field <= 7) || field == 9 || field == 10 || field == 11;
+}
+
+static int bad(sctx *c, const uint8_t *at, enum kind k, const char *what)
+{
+    snprintf(c->err, c->errsize, "malformed protobuf at byte %zu, in a %s: %s", (size_t)(at - c->base),
+             kind_name[k], what);
+    return -1;
+}
+
+static int varint(sctx *c, enum kind k, const uint8_t **p, const uint8_t *end, uint64_t *v)
+{
+    const uint8_t *q = *p;
+    uint64_t x = 0;
+    for (int i = 0; i < 10; i++) {
+        if (q == end) return bad(c, *p, k, "truncated varint");
+        uint8_t b = *q++;
+        x |= (uint64_t)(b & 0x7f) << (7 * i);
+        if (!(b & 0x80)) {
+            *v = x;
+            *p = q;
+            return 0;
+        }
+    }
+    return bad(c, *p, k, "varint longer than 10 bytes");
+}
+
+/* One field at *p: its number, wire type and value [*val, *next). */
+typedef struct field {
+    const uint8_t *start, *val, *next;
+    uint64_t number;
+    unsigned wire;
+} field;
+
+static int next_field(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end, field *f)
+{
+    uint64_t tag, n;
+    f->start = p;
+    if (varint(c, k, &p, end, &tag) != 0) return -1;
+    f->number = tag >> 3;
+    f->wire = (unsigned)(tag & 7);
+    if (f->number == 0 || f->number > 0x1fffffff) return bad(c, f->start, k, "field number 0 or above 2^29");
+    f->val = p;
+    size_t left = (size_t)(end - p);
+    switch (f->wire) {
+    case 0:
+        if (varint(c, k, &p, end, &n) != 0) return -1;
+        break;
+    case 1:
+    case 5:
+        n = f->wire == 1 ? 8 : 4;
+        if (left < n) return bad(c, f->start, k, "fixed-size value past the end of the message");
+        p += n;
+        break;
+    case 2:
+        if (varint(c, k, &p, end, &n) != 0) return -1;
+        f->val = p;
+        if (n > (uint64_t)(end - p)) return bad(c, f->start, k, "length past the end of the message");
+        p += n;
+        break;
+    default:
+        return bad(c, f->start, k,
+                   f->wire == 3 || f->wire == 4 ? "wire type 3 or 4 (groups, not in ONNX)" : "wire type 6 or 7 (none such)");
+    }
+    f->next = p;
+    return 0;
+}
+
+/* Appends n bytes (only counts them when out is NULL). */
+static void put(uint8_t *out, size_t *pos, const uint8_t *src, size_t n)
+{
+    if (out) memcpy(out + *pos, src, n);
+    *pos += n;
+}
+
+static void put_varint(uint8_t *out, size_t *pos, uint64_t v)
+{
+    uint8_t b[10];
+    size_t n = 0;
+    do {
+        b[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
+        v >>= 7;
+    } while (v);
+    put(out, pos, b, n);
+}
+
+/* The message [p, end) of kind k, stripped, appended at out + *pos (counted
+ * only when out is NULL, which is how an enclosing message learns the
+ * length it re-encodes). */
+static int strip(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end, uint8_t *out, size_t *pos,
+                 int depth)
+{
+    if (depth > ONNX_STRIP_MAX_DEPTH) return bad(c, p, k, "messages nested too deep");
+    field f;
+    int drop = 0;
+    if (k == K_TENSOR) {
+        size_t payload = 0; /* bounded by the message's length: no overflow */
+        for (const uint8_t *q = p; q < end; q = f.next) {
+            if (next_field(c, k, q, end, &f) != 0) return -1;
+            if (payload_field(f.number)) payload += (size_t)(f.next - f.start);
+        }
+        drop = payload > c->threshold;
+        if (drop && out) c->stripped++;
+    }
+    for (const uint8_t *q = p; q < end; q = f.next) {
+        if (next_field(c, k, q, end, &f) != 0) return -1;
+        enum kind ck = f.wire == 2 ? child(k, f.number) : K_NONE;
+        if (drop && payload_field(f.number)) continue;
+        if (ck == K_NONE) {
+            put(out, pos, f.start, (size_t)(f.next - f.start));
+            continue;
+        }
+        size_t inner = 0;
+        if (strip(c, ck, f.val, f.next, NULL, &inner, depth + 1) != 0) return -1;
+        uint64_t tag = f.number << 3 | 2;
+        put_varint(out, pos, tag);
+        put_varint(out, pos, inner);
+        if (out) {
+            size_t at = *pos;
+            if (strip(c, ck, f.val, f.next, out, pos, depth + 1) != 0) return -1;
+            if (*pos - at != inner) return bad(c, f.start, k, "internal error: length changed");
+        } else {
+            *pos += inner;
+        }
+    }
+    return 0;
+}
+
+int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, size_t *out_len,
+               size_t *stripped, char *err, size_t errsize)
+{
+    sctx c = {in, threshold, 0, err, errsize};
+    *out = NULL;
+    *out_len = 0;
+    *stripped = 0;
+    size_t total = 0;
+    if (strip(&c, K_MODEL, in, in + len, NULL, &total, 1) != 0) return -1;
+    /* Lengths only shrink (a re-encoded length takes no more bytes than
+     * the original), and a dropped payload takes at least one: the same
+     * length means nothing is dropped, and the input is used as it is. */
+    if (total == len) return 0;
+    uint8_t *buf = malloc(total ? total : 1);
+    if (!buf) {
+        snprintf(err, errsize, "out of memory (%zu bytes for the model without its weights)", total);
+        return -1;
+    }
+    size_t written = 0;
+    if (strip(&c, K_MODEL, in, in + len, buf, &written, 1) != 0) {
+        free(buf);
+        return -1;
+    }
+    if (written != total) {
+        free(buf);
+        snprintf(err, errsize, "internal error: the stripped model's length changed");
+        return -1;
+    }
+    if (c.stripped == 0) { /* only length varints shortened: decode the input itself */
+        free(buf);
+        return 0;
+    }
+    *out = buf;
+    *out_len = total;
+    *stripped = c.stripped;
+    return 0;
+}
