@@ -8,22 +8,62 @@
  * as it is, and protobuf-c still checks all of it. */
 #include "onnx_strip.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 enum kind { K_NONE, K_MODEL, K_GRAPH, K_NODE, K_ATTR, K_SPARSE, K_TENSOR };
 
 static const char *const kind_name[] = {"", "ModelProto", "GraphProto", "NodeProto",
                                         "AttributeProto", "SparseTensorProto", "TensorProto"};
 
+/* The input: bytes in memory, or a file read with pread through a small
+ * window, so that no page of weights is mapped or read (a mapping would
+ * count the file's pages around every header in the resident size). */
 typedef struct sctx {
-    const uint8_t *base; /* the input, for offsets in messages */
+    const uint8_t *mem; /* NULL: read fd */
+    int fd;
+    size_t len;
     size_t threshold;
     size_t stripped;
     char *err;
     size_t errsize;
+    size_t woff, wlen; /* the window holds [woff, woff + wlen) */
+    uint8_t win[4096];
 } sctx;
+
+static int read_at(sctx *c, uint8_t *buf, size_t n, size_t off)
+{
+    for (size_t have = 0; have < n;) {
+        ssize_t r = pread(c->fd, buf + have, n - have, (off_t)(off + have));
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            snprintf(c->err, c->errsize, "cannot read at byte %zu: %s", off + have,
+                     r < 0 ? strerror(errno) : "the file got shorter");
+            return -1;
+        }
+        have += (size_t)r;
+    }
+    return 0;
+}
+
+/* Up to n bytes at off (fewer at the end: *got), valid until the next
+ * call; NULL on a read error (message set). */
+static const uint8_t *at(sctx *c, size_t off, size_t n, size_t *got)
+{
+    *got = n < c->len - off ? n : c->len - off;
+    if (c->mem) return c->mem + off;
+    if (off >= c->woff && off + *got <= c->woff + c->wlen) return c->win + (off - c->woff);
+    size_t want = sizeof c->win < c->len - off ? sizeof c->win : c->len - off;
+    c->wlen = 0;
+    if (read_at(c, c->win, want, off) != 0) return NULL;
+    c->woff = off;
+    c->wlen = want;
+    return c->win;
+}
 
 /* The message a length-delimited field of a message of kind k holds, when
  * it is one on the way to tensors (field numbers of onnx.proto). */
@@ -55,38 +95,39 @@ static int payload_field(uint64_t field)
     return (field >= 4 && field <= 7) || field == 9 || field == 10 || field == 11;
 }
 
-static int bad(sctx *c, const uint8_t *at, enum kind k, const char *what)
+static int bad(sctx *c, size_t at, enum kind k, const char *what)
 {
-    snprintf(c->err, c->errsize, "malformed protobuf at byte %zu, in a %s: %s", (size_t)(at - c->base),
+    snprintf(c->err, c->errsize, "not an ONNX model: malformed protobuf at byte %zu, in a %s: %s", at,
              kind_name[k], what);
     return -1;
 }
 
-static int varint(sctx *c, enum kind k, const uint8_t **p, const uint8_t *end, uint64_t *v)
+static int varint(sctx *c, enum kind k, size_t *p, size_t end, uint64_t *v)
 {
-    const uint8_t *q = *p;
+    size_t got;
+    const uint8_t *b = at(c, *p, 10, &got);
+    if (!b) return -1;
+    if (got > end - *p) got = end - *p;
     uint64_t x = 0;
-    for (int i = 0; i < 10; i++) {
-        if (q == end) return bad(c, *p, k, "truncated varint");
-        uint8_t b = *q++;
-        x |= (uint64_t)(b & 0x7f) << (7 * i);
-        if (!(b & 0x80)) {
+    for (size_t i = 0; i < got; i++) {
+        x |= (uint64_t)(b[i] & 0x7f) << (7 * i);
+        if (!(b[i] & 0x80)) {
             *v = x;
-            *p = q;
+            *p += i + 1;
             return 0;
         }
     }
-    return bad(c, *p, k, "varint longer than 10 bytes");
+    return bad(c, *p, k, got < 10 ? "truncated varint" : "varint longer than 10 bytes");
 }
 
-/* One field at *p: its number, wire type and value [*val, *next). */
+/* One field at p: its number, wire type and value [val, next). */
 typedef struct field {
-    const uint8_t *start, *val, *next;
+    size_t start, val, next;
     uint64_t number;
     unsigned wire;
 } field;
 
-static int next_field(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end, field *f)
+static int next_field(sctx *c, enum kind k, size_t p, size_t end, field *f)
 {
     uint64_t tag, n;
     f->start = p;
@@ -95,7 +136,6 @@ static int next_field(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end
     f->wire = (unsigned)(tag & 7);
     if (f->number == 0 || f->number > 0x1fffffff) return bad(c, f->start, k, "field number 0 or above 2^29");
     f->val = p;
-    size_t left = (size_t)(end - p);
     switch (f->wire) {
     case 0:
         if (varint(c, k, &p, end, &n) != 0) return -1;
@@ -103,14 +143,14 @@ static int next_field(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end
     case 1:
     case 5:
         n = f->wire == 1 ? 8 : 4;
-        if (left < n) return bad(c, f->start, k, "fixed-size value past the end of the message");
+        if (end - p < n) return bad(c, f->start, k, "fixed-size value past the end of the message");
         p += n;
         break;
     case 2:
         if (varint(c, k, &p, end, &n) != 0) return -1;
         f->val = p;
         if (n > (uint64_t)(end - p)) return bad(c, f->start, k, "length past the end of the message");
-        p += n;
+        p += (size_t)n;
         break;
     default:
         return bad(c, f->start, k,
@@ -120,11 +160,16 @@ static int next_field(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end
     return 0;
 }
 
-/* Appends n bytes (only counts them when out is NULL). */
-static void put(uint8_t *out, size_t *pos, const uint8_t *src, size_t n)
+/* Appends the input's bytes [off, off + n) (only counts them when out is
+ * NULL). */
+static int copy(sctx *c, uint8_t *out, size_t *pos, size_t off, size_t n)
 {
-    if (out) memcpy(out + *pos, src, n);
+    if (out && n) {
+        if (c->mem) memcpy(out + *pos, c->mem + off, n);
+        else if (read_at(c, out + *pos, n, off) != 0) return -1;
+    }
     *pos += n;
+    return 0;
 }
 
 static void put_varint(uint8_t *out, size_t *pos, uint64_t v)
@@ -135,44 +180,43 @@ static void put_varint(uint8_t *out, size_t *pos, uint64_t v)
         b[n++] = (uint8_t)((v & 0x7f) | (v > 0x7f ? 0x80 : 0));
         v >>= 7;
     } while (v);
-    put(out, pos, b, n);
+    if (out) memcpy(out + *pos, b, n);
+    *pos += n;
 }
 
 /* The message [p, end) of kind k, stripped, appended at out + *pos (counted
  * only when out is NULL, which is how an enclosing message learns the
  * length it re-encodes). */
-static int strip(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end, uint8_t *out, size_t *pos,
-                 int depth)
+static int strip(sctx *c, enum kind k, size_t p, size_t end, uint8_t *out, size_t *pos, int depth)
 {
     if (depth > ONNX_STRIP_MAX_DEPTH) return bad(c, p, k, "messages nested too deep");
     field f;
     int drop = 0;
     if (k == K_TENSOR) {
         size_t payload = 0; /* bounded by the message's length: no overflow */
-        for (const uint8_t *q = p; q < end; q = f.next) {
+        for (size_t q = p; q < end; q = f.next) {
             if (next_field(c, k, q, end, &f) != 0) return -1;
-            if (payload_field(f.number)) payload += (size_t)(f.next - f.start);
+            if (payload_field(f.number)) payload += f.next - f.start;
         }
         drop = payload > c->threshold;
         if (drop && out) c->stripped++;
     }
-    for (const uint8_t *q = p; q < end; q = f.next) {
+    for (size_t q = p; q < end; q = f.next) {
         if (next_field(c, k, q, end, &f) != 0) return -1;
         enum kind ck = f.wire == 2 ? child(k, f.number) : K_NONE;
         if (drop && payload_field(f.number)) continue;
         if (ck == K_NONE) {
-            put(out, pos, f.start, (size_t)(f.next - f.start));
+            if (copy(c, out, pos, f.start, f.next - f.start) != 0) return -1;
             continue;
         }
         size_t inner = 0;
         if (strip(c, ck, f.val, f.next, NULL, &inner, depth + 1) != 0) return -1;
-        uint64_t tag = f.number << 3 | 2;
-        put_varint(out, pos, tag);
+        put_varint(out, pos, f.number << 3 | 2);
         put_varint(out, pos, inner);
         if (out) {
-            size_t at = *pos;
+            size_t from = *pos;
             if (strip(c, ck, f.val, f.next, out, pos, depth + 1) != 0) return -1;
-            if (*pos - at != inner) return bad(c, f.start, k, "internal error: length changed");
+            if (*pos - from != inner) return bad(c, f.start, k, "internal error: length changed");
         } else {
             *pos += inner;
         }
@@ -180,40 +224,76 @@ static int strip(sctx *c, enum kind k, const uint8_t *p, const uint8_t *end, uin
     return 0;
 }
 
-int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, size_t *out_len,
-               size_t *stripped, char *err, size_t errsize)
+static int run(sctx *c, uint8_t **out, size_t *out_len, size_t *stripped)
 {
-    sctx c = {in, threshold, 0, err, errsize};
     *out = NULL;
     *out_len = 0;
     *stripped = 0;
     size_t total = 0;
-    if (strip(&c, K_MODEL, in, in + len, NULL, &total, 1) != 0) return -1;
+    if (strip(c, K_MODEL, 0, c->len, NULL, &total, 1) != 0) return -1;
     /* Lengths only shrink (a re-encoded length takes no more bytes than
      * the original), and a dropped payload takes at least one: the same
      * length means nothing is dropped, and the input is used as it is. */
-    if (total == len) return 0;
+    if (total == c->len) return 0;
     uint8_t *buf = malloc(total ? total : 1);
     if (!buf) {
-        snprintf(err, errsize, "out of memory (%zu bytes for the model without its weights)", total);
+        snprintf(c->err, c->errsize, "out of memory (%zu bytes for the model without its weights)", total);
         return -1;
     }
     size_t written = 0;
-    if (strip(&c, K_MODEL, in, in + len, buf, &written, 1) != 0) {
+    if (strip(c, K_MODEL, 0, c->len, buf, &written, 1) != 0) {
         free(buf);
         return -1;
     }
     if (written != total) {
         free(buf);
-        snprintf(err, errsize, "internal error: the stripped model's length changed");
+        snprintf(c->err, c->errsize, "internal error: the stripped model's length changed");
         return -1;
     }
-    if (c.stripped == 0) { /* only length varints shortened: decode the input itself */
+    if (c->stripped == 0) { /* only length varints shortened: decode the input itself */
         free(buf);
         return 0;
     }
     *out = buf;
     *out_len = total;
-    *stripped = c.stripped;
+    *stripped = c->stripped;
     return 0;
+}
+
+int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, size_t *out_len,
+               size_t *stripped, char *err, size_t errsize)
+{
+    static const uint8_t none[1];
+    sctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    c->mem = in ? in : none;
+    c->fd = -1;
+    c->len = len;
+    c->threshold = threshold;
+    c->err = err;
+    c->errsize = errsize;
+    int rc = run(c, out, out_len, stripped);
+    free(c);
+    return rc;
+}
+
+int onnx_strip_fd(int fd, size_t len, size_t threshold, uint8_t **out, size_t *out_len, size_t *stripped,
+                  char *err, size_t errsize)
+{
+    sctx *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errsize, "out of memory");
+        return -1;
+    }
+    c->fd = fd;
+    c->len = len;
+    c->threshold = threshold;
+    c->err = err;
+    c->errsize = errsize;
+    int rc = run(c, out, out_len, stripped);
+    free(c);
+    return rc;
 }

@@ -30,5 +30,9 @@
  * when out of memory. Never reads a payload's bytes. */
 int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, size_t *out_len,
                size_t *stripped, char *err, size_t errsize);
+/* The same from the first len bytes of an open file, read with pread (a
+ * read error or a file that shrinks is an error). */
+int onnx_strip_fd(int fd, size_t len, size_t threshold, uint8_t **out, size_t *out_len, size_t *stripped,
+                  char *err, size_t errsize);
 
 #endif
