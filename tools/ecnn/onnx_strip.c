@@ -9,6 +9,7 @@
 #include "onnx_strip.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,9 @@ typedef struct sctx {
     char *err;
     size_t errsize;
     size_t woff, wlen; /* the window holds [woff, woff + wlen) */
+    /* The new lengths of the walked messages, in the order both passes
+     * meet them: the counting pass fills it, the writing pass reads it. */
+    size_t *lens, nlens, caplens, next;
     uint8_t win[4096];
 } sctx;
 
@@ -166,6 +170,7 @@ static int copy(sctx *c, uint8_t *out, size_t *pos, size_t off, size_t n)
 {
     if (out && n) {
         if (c->mem) memcpy(out + *pos, c->mem + off, n);
+        else if (off >= c->woff && off + n <= c->woff + c->wlen) memcpy(out + *pos, c->win + (off - c->woff), n);
         else if (read_at(c, out + *pos, n, off) != 0) return -1;
     }
     *pos += n;
@@ -184,9 +189,10 @@ static void put_varint(uint8_t *out, size_t *pos, uint64_t v)
     *pos += n;
 }
 
-/* The message [p, end) of kind k, stripped, appended at out + *pos (counted
- * only when out is NULL, which is how an enclosing message learns the
- * length it re-encodes). */
+/* The message [p, end) of kind k, stripped, appended at out + *pos; when
+ * out is NULL only counted, and the new length of every walked message
+ * inside recorded for the writing pass (which thus reads every header
+ * twice in all, at any depth). */
 static int strip(sctx *c, enum kind k, size_t p, size_t end, uint8_t *out, size_t *pos, int depth)
 {
     if (depth > ONNX_STRIP_MAX_DEPTH) return bad(c, p, k, "messages nested too deep");
@@ -209,17 +215,32 @@ static int strip(sctx *c, enum kind k, size_t p, size_t end, uint8_t *out, size_
             if (copy(c, out, pos, f.start, f.next - f.start) != 0) return -1;
             continue;
         }
-        size_t inner = 0;
-        if (strip(c, ck, f.val, f.next, NULL, &inner, depth + 1) != 0) return -1;
+        if (!out) {
+            if (c->nlens == c->caplens) {
+                size_t cap = c->caplens ? 2 * c->caplens : 256;
+                size_t *l = cap < SIZE_MAX / sizeof *l ? realloc(c->lens, cap * sizeof *l) : NULL;
+                if (!l) {
+                    snprintf(c->err, c->errsize, "out of memory (%zu nested messages)", c->nlens);
+                    return -1;
+                }
+                c->lens = l;
+                c->caplens = cap;
+            }
+            size_t slot = c->nlens++, inner = 0;
+            if (strip(c, ck, f.val, f.next, NULL, &inner, depth + 1) != 0) return -1;
+            c->lens[slot] = inner;
+            put_varint(NULL, pos, f.number << 3 | 2);
+            put_varint(NULL, pos, inner);
+            *pos += inner;
+            continue;
+        }
+        if (c->next >= c->nlens) return bad(c, f.start, k, "internal error: a message the count missed");
+        size_t inner = c->lens[c->next++], from;
         put_varint(out, pos, f.number << 3 | 2);
         put_varint(out, pos, inner);
-        if (out) {
-            size_t from = *pos;
-            if (strip(c, ck, f.val, f.next, out, pos, depth + 1) != 0) return -1;
-            if (*pos - from != inner) return bad(c, f.start, k, "internal error: length changed");
-        } else {
-            *pos += inner;
-        }
+        from = *pos;
+        if (strip(c, ck, f.val, f.next, out, pos, depth + 1) != 0) return -1;
+        if (*pos - from != inner) return bad(c, f.start, k, "internal error: length changed");
     }
     return 0;
 }
@@ -276,6 +297,7 @@ int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, s
     c->err = err;
     c->errsize = errsize;
     int rc = run(c, out, out_len, stripped);
+    free(c->lens);
     free(c);
     return rc;
 }
@@ -294,6 +316,7 @@ int onnx_strip_fd(int fd, size_t len, size_t threshold, uint8_t **out, size_t *o
     c->err = err;
     c->errsize = errsize;
     int rc = run(c, out, out_len, stripped);
+    free(c->lens);
     free(c);
     return rc;
 }
