@@ -281,17 +281,17 @@ static int run(sctx *c, uint8_t **out, size_t *out_len, size_t *stripped)
     return 0;
 }
 
-int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, size_t *out_len,
-               size_t *stripped, char *err, size_t errsize)
+/* From memory when mem is not NULL, else from fd. */
+static int start(const uint8_t *mem, int fd, size_t len, size_t threshold, uint8_t **out, size_t *out_len,
+                 size_t *stripped, char *err, size_t errsize)
 {
-    static const uint8_t none[1];
-    sctx *c = calloc(1, sizeof *c);
+    sctx *c = calloc(1, sizeof *c); /* the window is not for the stack */
     if (!c) {
         snprintf(err, errsize, "out of memory");
         return -1;
     }
-    c->mem = in ? in : none;
-    c->fd = -1;
+    c->mem = mem;
+    c->fd = fd;
     c->len = len;
     c->threshold = threshold;
     c->err = err;
@@ -302,21 +302,15 @@ int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, s
     return rc;
 }
 
+int onnx_strip(const uint8_t *in, size_t len, size_t threshold, uint8_t **out, size_t *out_len,
+               size_t *stripped, char *err, size_t errsize)
+{
+    static const uint8_t none[1];
+    return start(in ? in : none, -1, len, threshold, out, out_len, stripped, err, errsize);
+}
+
 int onnx_strip_fd(int fd, size_t len, size_t threshold, uint8_t **out, size_t *out_len, size_t *stripped,
                   char *err, size_t errsize)
 {
-    sctx *c = calloc(1, sizeof *c);
-    if (!c) {
-        snprintf(err, errsize, "out of memory");
-        return -1;
-    }
-    c->fd = fd;
-    c->len = len;
-    c->threshold = threshold;
-    c->err = err;
-    c->errsize = errsize;
-    int rc = run(c, out, out_len, stripped);
-    free(c->lens);
-    free(c);
-    return rc;
+    return start(NULL, fd, len, threshold, out, out_len, stripped, err, errsize);
 }
