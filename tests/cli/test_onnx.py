@@ -19,6 +19,7 @@ without ONNX support."""
 import glob
 import json
 import os
+import subprocess
 import sys
 import tempfile
 
@@ -29,7 +30,7 @@ except ImportError:
     print("python3-onnx is not installed: skipped")
     sys.exit(77)
 
-from cli_common import PARAMS, check, finish, macs, refuses, run, tool_json
+from cli_common import PARAMS, TOOL, check, finish, macs, refuses, run, tool_json
 from onnx_graphs import bert, mobilenet_v2, resnet50, vit
 
 TESTDATA = "/usr/share/libonnx-testdata/data"
@@ -323,6 +324,100 @@ with tempfile.TemporaryDirectory() as tmp:
     refuses(["net", good, "--batch", "2"], 1, "no symbolic batch")
     refuses(["layer", good, "--node", "zz"], 1, "no node named 'zz'")
     refuses(["layer", good], 1, "--node")
+
+    # 4. Embedded weights (docs/onnx.md): the payload of tensors over 64 KiB
+    # is left out before protobuf-c decodes, and read neither from disk nor
+    # through a mapping, so the 102 MB of zeros of this ResNet-50 cost
+    # nothing: the zoo's layers (as the external-weights file above), a peak
+    # resident size under a quarter of the file (a copy alone would be the
+    # file's size; before the pre-pass it was twice), and within 4 MB of the
+    # same graph's with external weights.
+    emb = os.path.join(tmp, "resnet50_embedded.onnx")
+    resnet50(emb, embed=True)
+    size = os.path.getsize(emb)
+    # The tool's peak measured by a fresh small Python: Linux counts a
+    # parent's peak in its child's, and this one holds the model it built.
+    meter = ("import resource, subprocess, sys\n"
+             "p = subprocess.run(sys.argv[1:], capture_output=True)\n"
+             "sys.stdout.buffer.write(p.stdout)\n"
+             "sys.stderr.buffer.write(p.stderr)\n"
+             "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+             "sys.exit(p.returncode)\n")
+
+    def peak_kb(path):
+        p = subprocess.run([sys.executable, "-c", meter, TOOL, "net", path, "--format", "json"],
+                           capture_output=True, text=True)
+        err, _, kb = p.stderr.rstrip("\n").rpartition("\n")
+        check(p.returncode == 0 and err == "", f"{path}: exit {p.returncode}: {err[:300]!r}")
+        return (int(kb) if kb.isdigit() else 1 << 40), p.stdout
+
+    kb, out = peak_kb(emb)
+    ext_kb, _ = peak_kb(os.path.join(tmp, "resnet50.onnx"))
+    want, _ = zoo_shapes("resnet50")
+    try:
+        got = [shape_list(r) for r in json.loads(out)["layers"]]
+    except ValueError:
+        got = None
+    check(got == want, "embedded ResNet-50: not the zoo's layers")
+    check(size > 100e6 and kb * 1024 < size / 4,
+          f"embedded ResNet-50 ({size / 1e6:.0f} MB): peak resident {kb / 1024:.1f} MB")
+    check(kb - ext_kb < 4096, f"embedded ResNet-50: peak {kb} kB, with external weights {ext_kb} kB")
+
+    # Malformed wire data in the messages the pre-pass walks: a clear error
+    # naming the file, the byte and what is wrong, nothing printed.
+    def varint(v):
+        b = b""
+        while True:
+            b += bytes([(v & 0x7f) | (0x80 if v > 0x7f else 0)])
+            v >>= 7
+            if not v:
+                return b
+
+    def ld(field, payload):
+        return varint(field << 3 | 2) + varint(len(payload)) + payload
+
+    def model_of_tensor(t):
+        return ld(7, ld(5, t))  # ModelProto.graph.initializer
+
+    deep = b""
+    for _ in range(25):  # GraphProto.node.attribute.g: 75 levels
+        deep = ld(1, ld(5, ld(6, deep)))
+    bad_wire = [("wire7", model_of_tensor(b"\x08\x04" + bytes([3 << 3 | 7])), "TensorProto", "wire type 6 or 7"),
+                ("group", ld(7, ld(1, b"\x0b")), "NodeProto", "wire type 3 or 4"),
+                ("varint", model_of_tensor(b"\x08\xff"), "TensorProto", "truncated varint"),
+                ("long", model_of_tensor(b"\x08" + b"\xff" * 10 + b"\x01"), "TensorProto", "longer than 10 bytes"),
+                ("past", model_of_tensor(b"\x4a\x64abc"), "TensorProto", "length past the end"),
+                ("deep", ld(7, deep), "", "nested too deep")]
+    for stem, data, kind, what in bad_wire:
+        path = os.path.join(tmp, f"wire_{stem}.onnx")
+        with open(path, "wb") as f:
+            f.write(data)
+        refuses(["net", path], 1, f"wire_{stem}.onnx", "not an ONNX model", "malformed protobuf at byte",
+                kind, what)
+    err = refuses(["net", os.path.join(tmp, "wire_wire7.onnx")], 1)
+    check(f"at byte {len(bad_wire[0][1]) - 1}," in err, f"the offset of the bad field: {err!r}")
+
+    # Reshape's shape as a tensor whose int64_data is padded with 80 kB of
+    # empty packed chunks (valid protobuf): over the threshold, its values
+    # are left out, and the node asking for them says so, not a wrong shape.
+    gr = helper.make_graph([helper.make_node("Reshape", ["x", "shape"], ["r"], name="rs1"),
+                            helper.make_node("MatMul", ["r", "w"], ["y"], name="mm1")], "pad",
+                           [X("x", [4, 2, 8]), X("w", [8, 5])],
+                           [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)])
+    shape_t = (b"\x08\x02\x10\x07" + ld(8, b"shape") + ld(7, varint(8) + varint(8))
+               + b"\x3a\x00" * 40000)
+    padded = os.path.join(tmp, "padded_shape.onnx")
+    with open(padded, "wb") as f:
+        f.write(helper.make_model(gr, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+                + model_of_tensor(shape_t))
+    refuses(["net", padded], 1, "node 'rs1' (Reshape)", "'shape'", "not a constant")
+    small = os.path.join(tmp, "small_shape.onnx")
+    with open(small, "wb") as f:
+        f.write(helper.make_model(gr, opset_imports=[helper.make_opsetid("", 17)]).SerializeToString()
+                + model_of_tensor(shape_t[:-80000]))
+    rows = net_layers(small)
+    check(len(rows) == 1 and rows[0].get("gemm", {}).get("M") == 8,
+          f"the same shape without the padding is read (the appended graph merges): {rows}")
 
 check(ecnn_onnx is None or python_compared >= 40, f"the Python import was compared on {python_compared} models")
 finish("cli-onnx")

@@ -27,7 +27,7 @@ t="$root/tools/ecnn"
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
     -I"$root/include" -I"$root/lib" -I"$t" -I"$out/onnx-gen" \
     "$root"/lib/*.c "$here/fuzz_onnx.c" "$out/onnx-gen/onnx.pb-c.c" \
-    "$t/onnx.c" "$t/onnx_flags.c" "$t/gemm.c" "$t/layerdesc.c" "$t/util.c" "$t/textfile.c" "$t/args.c" \
+    "$t/onnx.c" "$t/onnx_strip.c" "$t/onnx_flags.c" "$t/gemm.c" "$t/layerdesc.c" "$t/util.c" "$t/textfile.c" "$t/args.c" \
     $(pkg-config --cflags --libs libprotobuf-c) -lm -o "$out/fuzz_onnx"
 
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}

@@ -3,8 +3,10 @@
  * propagates tensor shapes through the operators of docs/onnx.md and turns
  * every Conv, Gemm and MatMul node into a layer (a GEMM as docs/gemm.md
  * maps it). Weights are never read: only the dims of initializers, and the
- * values of small integer tensors that are shapes (Reshape's, Slice's). */
+ * values of small integer tensors that are shapes (Reshape's, Slice's);
+ * large tensors reach protobuf-c without their payload (onnx_strip.c). */
 #include "onnx.h"
+#include "onnx_strip.h"
 
 #include "util.h"
 
@@ -1514,20 +1516,20 @@ static int emit(octx *c, network *net)
 
 int onnx_available(void) { return 1; }
 
-int onnx_read_buffer(const uint8_t *data, size_t len, const char *label, network *net,
-                     const onnx_opts *o)
+/* Walks the decoded model (NULL: protobuf-c refused it) into net, and
+ * frees it. */
+static int read_model(Onnx__ModelProto *m, const char *label, network *net, const onnx_opts *o)
 {
-    octx c;
-    memset(&c, 0, sizeof c);
-    c.label = label;
-    c.o = o ? o : &default_opts;
-    c.net = net;
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, data);
     if (!m) {
         tool_error("%s: not an ONNX model (the protobuf does not decode: truncated, or another kind "
                    "of file)", label);
         return -1;
     }
+    octx c;
+    memset(&c, 0, sizeof c);
+    c.label = label;
+    c.o = o ? o : &default_opts;
+    c.net = net;
     int rc = 0;
     if (!m->graph) {
         tool_error("%s: the ONNX model has no graph", label);
@@ -1549,6 +1551,30 @@ int onnx_read_buffer(const uint8_t *data, size_t len, const char *label, network
     return rc;
 }
 
+
+static size_t strip_threshold(const onnx_opts *o)
+{
+    return o && o->strip_above ? o->strip_above : ONNX_STRIP_THRESHOLD;
+}
+
+int onnx_read_buffer(const uint8_t *data, size_t len, const char *label, network *net,
+                     const onnx_opts *o)
+{
+    /* protobuf-c copies every payload it decodes: it gets the model
+     * without the payload of large tensors, whose values are never used. */
+    uint8_t *lean;
+    size_t lean_len, stripped;
+    char serr[200];
+    if (onnx_strip(data, len, strip_threshold(o), &lean, &lean_len, &stripped, serr, sizeof serr) != 0) {
+        tool_error("%s: %s", label, serr);
+        return -1;
+    }
+    Onnx__ModelProto *m = lean ? onnx__model_proto__unpack(NULL, lean_len, lean)
+                               : onnx__model_proto__unpack(NULL, len, data);
+    free(lean); /* protobuf-c keeps no pointer into its input */
+    return read_model(m, label, net, o);
+}
+
 int onnx_read(const char *path, network *net, const onnx_opts *o)
 {
     int fd = open(path, O_RDONLY);
@@ -1567,15 +1593,31 @@ int onnx_read(const char *path, network *net, const onnx_opts *o)
         close(fd);
         return -1;
     }
-    /* Mapped, not read: the pages of weights the decoder skips over are
-     * never touched... except that protobuf-c copies byte fields. */
+    /* The pre-pass reads the file with pread, headers only: the weights'
+     * pages are neither read nor mapped. Only when it leaves nothing out
+     * (no large tensor) is the file mapped for protobuf-c as it is. */
+    uint8_t *lean;
+    size_t lean_len, stripped;
+    char serr[200];
+    if (onnx_strip_fd(fd, (size_t)st.st_size, strip_threshold(o), &lean, &lean_len, &stripped, serr,
+                      sizeof serr) != 0) {
+        tool_error("%s: %s", path, serr);
+        close(fd);
+        return -1;
+    }
+    if (lean) {
+        close(fd);
+        Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, lean_len, lean);
+        free(lean);
+        return read_model(m, path, net, o);
+    }
     void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
     if (p == MAP_FAILED) {
         tool_error("%s: cannot map: %s", path, strerror(errno));
         return -1;
     }
-    int rc = onnx_read_buffer(p, (size_t)st.st_size, path, net, o);
+    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, (size_t)st.st_size, p);
     munmap(p, (size_t)st.st_size);
-    return rc;
+    return read_model(m, path, net, o);
 }

@@ -17,6 +17,8 @@ typedef struct onnx_opts {
     int skip_unknown; /* leave unsupported nodes out (listed) instead of failing */
     int quiet;        /* no warnings on stderr (the fuzzer) */
     const char *node; /* only this node's layer (ecnn layer --node) */
+    size_t strip_above; /* tensors with more payload bytes are decoded
+                           without it (onnx_strip.h); 0: ONNX_STRIP_THRESHOLD */
     int ndims;        /* --dim NAME=VALUE: other symbolic dimensions */
     char dim_name[ONNX_MAX_DIMS][64];
     int64_t dim_value[ONNX_MAX_DIMS];
