@@ -207,14 +207,14 @@ class Model:
     def evaluate_all(self, rows, what="evaluating the model"):
         """The Result of every row, in order; DataError naming the first
         row the model refuses."""
-        todo, seen = [], set()
+        pending, seen = [], set()
         for row in rows:
             key = layer_key(row)
             if key not in self._cache and key not in seen:
                 seen.add(key)
-                todo.append((key, row.layer))
-        if todo:
-            self._run(todo, what)
+                pending.append((key, row.layer))
+        if pending:
+            self._run(pending, what)
         out = []
         for row in rows:
             result, error = self._cache[layer_key(row)]
@@ -223,15 +223,15 @@ class Model:
             out.append(result)
         return out
 
-    def _run(self, todo, what):
+    def _run(self, pending, what):
         config = self._config()
-        jobs = min(self.jobs, max(1, len(todo) // 16))
+        jobs = min(self.jobs, max(1, len(pending) // 16))
         # Chunks: large enough to amortise the handles and the messages, small
         # enough to spread the work and move the progress line.
-        size = max(1, min(64, len(todo) // (8 * jobs) or 1))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        size = max(1, min(64, len(pending) // (8 * jobs) or 1))
+        chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
         tasks = [(config, [params for _, params in chunk]) for chunk in chunks]
-        progress = Progress(what, len(todo), self.progress) if self.progress is not None else None
+        progress = Progress(what, len(pending), self.progress) if self.progress is not None else None
         done = 0
 
         def store(chunk, answers):
@@ -244,7 +244,7 @@ class Model:
                 progress.update(done)
 
         pool = None
-        if jobs > 1 and len(todo) >= PARALLEL_MIN:
+        if jobs > 1 and len(pending) >= PARALLEL_MIN:
             try:
                 pool = multiprocessing.get_context("fork").Pool(jobs)
             except (ValueError, OSError):  # no fork here: stay in this process
