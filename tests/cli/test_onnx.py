@@ -359,8 +359,11 @@ with tempfile.TemporaryDirectory() as tmp:
     except ValueError:
         got = None
     check(got == want, "embedded ResNet-50: not the zoo's layers")
-    check(size > 100e6 and kb * 1024 < size / 4,
-          f"embedded ResNet-50 ({size / 1e6:.0f} MB): peak resident {kb / 1024:.1f} MB")
+    # A sanitizer's runtime adds tens of MB to every process: there only the
+    # difference from the external-weights run (below) is meaningful.
+    if os.environ.get("ECNN_SANITIZE", "none") in ("", "none"):
+        check(size > 100e6 and kb * 1024 < size / 4,
+              f"embedded ResNet-50 ({size / 1e6:.0f} MB): peak resident {kb / 1024:.1f} MB")
     check(kb - ext_kb < 4096, f"embedded ResNet-50: peak {kb} kB, with external weights {ext_kb} kB")
 
     # Malformed wire data in the messages the pre-pass walks: a clear error
