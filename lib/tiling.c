@@ -145,7 +145,7 @@ static void set_chan(ec_tiler *t, int smallest)
  * ec_sigset), computed on first use. A dimension is single-tiled in every
  * tiling of a spatial choice exactly when it is a spatial one with B = 1
  * there or a channel one with its extent as only candidate. */
-static const ec_sigset *sigs_for(ec_tiler *t, unsigned act)
+const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act)
 {
     ec_sigset *e = &t->sigs[act];
     if (e->ready) return e;
@@ -230,7 +230,7 @@ static unsigned set_chan_blocks(ec_tiler *t)
  * priced under every order of `alive`. */
 static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive)
 {
-    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+    const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
     for (unsigned m = alive & e->reps; m; m &= m - 1u) {
         int i = low_bit(m), k = e->rep[i];
         if (!spend(t)) return;
@@ -288,7 +288,7 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
         at[i] = lo;
     }
     for (int i = 0; i < 4; i++) t->cidx[i] = at[i];
-    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+    const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
     for (unsigned m = alive; m; m &= m - 1u) {
         int i = low_bit(m);
         if (!spend(t)) return 0;
@@ -374,7 +374,7 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
              * them so bounds every tiling left in the row from below; the
              * orders surely above the best there are done with the row. */
             for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? row_last : idx[i];
-            const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+            const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
             for (unsigned m = lvl[0]; m; m &= m - 1u) {
                 int i = low_bit(m);
                 if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy))
@@ -750,14 +750,16 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
         size_t cm[4];
         channel_maxima(t, h, w, cm);
         if (t->limited || !spend(t)) break;
-        const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+        const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
         t->alive = 0;
         for (int i = 0; i < n; i++) {
             if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
             ec_score lb;
             if (!spend(t)) break;
-            if (t->have_best) { /* as in survivors() */
-                if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) t->alive |= 1u << i;
+            if (t->have_best) { /* as in survivors(), then the joint bound */
+                if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy) &&
+                    !ec_tiler_joint_above(t, h, w, i, cm, t->best.energy))
+                    t->alive |= 1u << i;
                 continue;
             }
             if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) {

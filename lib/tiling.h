@@ -128,6 +128,18 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
  * EC_E_CAPACITY. */
 ec_status ec_tiler_failure(ec_tiler *t, char *msg);
 
+/* The orders that can win when the dimensions of `act` (a mask over
+ * ec_dim) have B_d > 1, with their signatures; computed on first use. */
+const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act);
+
+/* 1 if every feasible tiling of the spatial choice in hand (h, w; cm[] the
+ * channel maxima of channel_maxima(), or NULL when not computed yet)
+ * surely costs more than `energy`
+ * under candidate order `order` (tiling_bound.c: the channel tiles' joint
+ * use of the Buffer). 0 when it cannot tell. */
+int ec_tiler_joint_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, int order,
+                         const size_t cm[4], double energy);
+
 void ec_tiler_free(ec_tiler *t);
 
 /* Section 6's ranking for tilings of one order. */

@@ -1,0 +1,160 @@
+/* docs/search.md section 7, item 2b: the joint channel bound of one order
+ * on one spatial choice.
+ *
+ * Item 2's bound takes each channel tile at its own largest feasible value,
+ * which no tiling reaches at once: the tiles share the Buffer. This one
+ * uses how they share it. With the spatial tiles fixed, each reuse factor
+ * holds at most one channel tile count (W is reused across N, P, Q; I
+ * across K; O across C, R, S; G is relevant to all three), so for a fixed
+ * pattern of active dimensions the energy is E0 + a*B_N + b*B_K + c*B_C
+ * with a, b, c >= 0. The capacity gives, with B_d >= e_d / t_d,
+ *     B_N * B_C >= e_N e_C t_G A_I / M_I,  B_K * B_C >= e_K e_C t_G A_W / M_W,
+ *     B_N * B_K >= e_N e_K t_G A_O / M_O
+ * (A_X the spatial part of tensor X's tile, M_X its share of the Buffer,
+ * t_G the least G tile of the pattern) and, multiplying the three, a
+ * bound on B_N * B_K * B_C (27 times higher when the three tiles share
+ * one Buffer: AM-GM on their sum). The least of a*x + c*z over a box with
+ * x*z >= P is found exactly (a convex function of x); the bound of a
+ * pattern is the largest of those pairwise minima and the box corner; the
+ * bound of the order is the least over the patterns its tilings can have.
+ * Every step is a relaxation, so no feasible tiling costs less. */
+#include "tiling.h"
+
+#include <math.h>
+
+/* The channel dimensions in chan[] order (tiling.c). */
+enum { CN, CG, CK, CC };
+static const ec_dim chan_dim[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
+
+/* One channel dimension within a pattern: its tile count range and its
+ * least tile. */
+typedef struct range {
+    double lo, hi, tmin;
+} range;
+
+/* min of a*x + c*max(zlo, P/x) over x in [xlo, xhi] (a, c >= 0), i.e. the
+ * least of a*x + c*z over the box with x*z >= P; INFINITY if the box
+ * holds no such point. The function is convex in x, so its minimum is at
+ * an end, at the kink P/zlo or at the stationary point sqrt(cP/a). */
+static double min_pair(double a, double c, double P, range x, range z)
+{
+    double lo = x.lo, hi = x.hi;
+    if (P / z.hi > lo) lo = P / z.hi;
+    if (lo > hi * (1 + 0x1p-40)) return INFINITY;
+    if (lo > hi) lo = hi;
+    double cand[4] = {lo, hi, P / z.lo, a > 0 ? sqrt(c * P / a) : hi};
+    double best = INFINITY;
+    for (int i = 0; i < 4; i++) {
+        double v = cand[i] < lo ? lo : cand[i] > hi ? hi : cand[i];
+        double zz = P / v > z.lo ? P / v : z.lo;
+        double f = a * v + c * zz;
+        if (f < best) best = f;
+    }
+    return best;
+}
+
+/* The bound of one pattern: `r` the ranges of N, G, K, C in it. */
+static double pattern_bound(const ec_tiler *t, const ec_pair *h, const ec_pair *w,
+                            const cf_sig *sg, const range r[4])
+{
+    const ec_shape *s = t->shape;
+    const double *e = t->memory->energy;
+    double ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
+    double ko = ka + e[EC_ENERGY_DRAM_WRITE];
+    /* Each tensor's reuse: its spatial part (fixed here) and which channel
+     * dimension, if any, multiplies it. */
+    double spat[EC_NTENSORS];
+    int var[EC_NTENSORS];
+    for (int x = 0; x < EC_NTENSORS; x++) {
+        unsigned m = sg->reuse[x];
+        spat[x] = t->high[m >> 4];
+        var[x] = -1;
+        for (int i = 0; i < 4; i++) {
+            if (!(m >> chan_dim[i] & 1u)) continue;
+            if (var[x] >= 0 || i == CG) return -INFINITY; /* not the structure above: no bound */
+            var[x] = i;
+        }
+    }
+    double fh = (double)(sg->slide == CF_SLIDE_P ? h->sums.slide_p
+                         : sg->slide == CF_SLIDE_R ? h->sums.slide_r : h->sums.sum);
+    double fw = (double)(sg->slide == CF_SLIDE_Q ? w->sums.slide_p
+                         : sg->slide == CF_SLIDE_S ? w->sums.slide_r : w->sums.sum);
+    double coef[EC_NTENSORS] = {0, 0, 0};
+    coef[EC_TENSOR_W] = ka * t->f_size_w * spat[EC_TENSOR_W];
+    coef[EC_TENSOR_I] = ka * t->f_ngc * fh * fw * spat[EC_TENSOR_I];
+    coef[EC_TENSOR_O] = ko * t->f_size_o * spat[EC_TENSOR_O];
+    /* E = e0 + lin[N]*B_N + lin[K]*B_K + lin[C]*B_C. */
+    double e0 = t->f_fixed - ka * t->f_size_o, lin[4] = {0, 0, 0, 0};
+    for (int x = 0; x < EC_NTENSORS; x++) {
+        if (var[x] < 0) e0 += coef[x];
+        else lin[var[x]] += coef[x];
+    }
+    /* The pairwise products' floors. */
+    const ec_memory *m = t->memory;
+    double mi = (double)(t->partitioned ? m->partition[EC_TENSOR_I] : m->capacity);
+    double mw = (double)(t->partitioned ? m->partition[EC_TENSOR_W] : m->capacity);
+    double mo = (double)(t->partitioned ? m->partition[EC_TENSOR_O] : m->capacity);
+    double tg = r[CG].tmin;
+    double eN = (double)s->extent[EC_DIM_N], eK = (double)s->extent[EC_DIM_K];
+    double eC = (double)s->extent[EC_DIM_C];
+    double a_i = (double)h->sums.max * (double)w->sums.max;
+    double a_w = (double)h->tr * (double)w->tr, a_o = (double)h->tp * (double)w->tp;
+    double p_nc = eN * eC * tg * a_i / mi;
+    double p_kc = eK * eC * tg * a_w / mw;
+    double p_nk = eN * eK * tg * a_o / mo;
+    double tri = sqrt(p_nc * p_kc * p_nk * (t->partitioned ? 1.0 : 27.0));
+    /* x*z >= tri / y >= tri / y_hi, and likewise. */
+    if (tri / r[CK].hi > p_nc) p_nc = tri / r[CK].hi;
+    if (tri / r[CN].hi > p_kc) p_kc = tri / r[CN].hi;
+    if (tri / r[CC].hi > p_nk) p_nk = tri / r[CC].hi;
+    double aN = lin[CN], aK = lin[CK], aC = lin[CC];
+    double lb = aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo;
+    double v = min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
+    if (v > lb) lb = v;
+    v = min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN].lo;
+    if (v > lb) lb = v;
+    v = min_pair(aN, aK, p_nk, r[CN], r[CK]) + aC * r[CC].lo;
+    if (v > lb) lb = v;
+    return e0 + lb;
+}
+
+int ec_tiler_joint_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, int order,
+                         const size_t cm[4], double energy)
+{
+    /* Each channel dimension is whole (B = 1, when its whole extent fits
+     * with the others smallest; without cm, maybe) or split (B >= 2 and at least the count of
+     * its largest feasible tile); one with a single candidate is as given. */
+    range opt[4][2];
+    int nopt[4];
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan_dim[i]];
+        nopt[i] = 0;
+        if (c->n == 1) {
+            range only = {(double)c->b[0], (double)c->b[0], (double)c->t[0]};
+            opt[i][nopt[i]++] = only;
+            continue;
+        }
+        if (!cm || cm[i] == 0) {
+            range whole = {1, 1, (double)c->t[0]};
+            opt[i][nopt[i]++] = whole;
+        }
+        size_t k = cm && cm[i] > 0 ? cm[i] : 1;
+        range split = {(double)c->b[k], (double)c->b[c->n - 1], (double)c->t[c->n - 1]};
+        opt[i][nopt[i]++] = split;
+    }
+    double limit = energy * (1 + 0x1p-30);
+    for (int a = 0; a < nopt[0]; a++)
+        for (int b = 0; b < nopt[1]; b++)
+            for (int k = 0; k < nopt[2]; k++)
+                for (int c = 0; c < nopt[3]; c++) {
+                    range r[4] = {opt[0][a], opt[1][b], opt[2][k], opt[3][c]};
+                    unsigned act = t->spatial_act;
+                    for (int i = 0; i < 4; i++) act |= (unsigned)(r[i].hi > 1) << chan_dim[i];
+                    t->work -= EC_WORK_ESTIMATE;
+                    const ec_sigset *e = ec_tiler_sigs(t, act);
+                    int rep = e->rep[order];
+                    if (rep < 0) continue; /* the order is not tried on these tilings */
+                    if (!(pattern_bound(t, h, w, &e->sig[rep], r) > limit)) return 0;
+                }
+    return 1;
+}
