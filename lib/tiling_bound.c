@@ -25,6 +25,9 @@
 /* The channel dimensions in chan[] order (tiling.c). */
 enum { CN, CG, CK, CC };
 static const ec_dim chan_dim[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
+/* pattern_bound() reads a reuse mask's low nibble as N G K C. */
+_Static_assert(EC_DIM_N == 0 && EC_DIM_G == 1 && EC_DIM_K == 2 && EC_DIM_C == 3 && EC_DIM_P == 4,
+               "channel dimensions first");
 
 /* One channel dimension within a pattern: its tile count range and its
  * least tile. */
@@ -38,11 +41,14 @@ typedef struct range {
  * an end, at the kink P/zlo or at the stationary point sqrt(cP/a). */
 static double min_pair(double a, double c, double P, range x, range z)
 {
+    if (x.hi * z.hi * (1 + 0x1p-40) < P) return INFINITY;
+    /* One coefficient 0: the other variable as small as the box and P allow. */
+    if (a == 0) return c * (P / x.hi > z.lo ? P / x.hi : z.lo);
+    if (c == 0) return a * (P / z.hi > x.lo ? P / z.hi : x.lo);
     double lo = x.lo, hi = x.hi;
     if (P / z.hi > lo) lo = P / z.hi;
-    if (lo > hi * (1 + 0x1p-40)) return INFINITY;
     if (lo > hi) lo = hi;
-    double cand[4] = {lo, hi, P / z.lo, a > 0 ? sqrt(c * P / a) : hi};
+    double cand[4] = {lo, hi, P / z.lo, sqrt(c * P / a)};
     double best = INFINITY;
     for (int i = 0; i < 4; i++) {
         double v = cand[i] < lo ? lo : cand[i] > hi ? hi : cand[i];
@@ -53,63 +59,66 @@ static double min_pair(double a, double c, double P, range x, range z)
     return best;
 }
 
-/* The bound of one pattern: `r` the ranges of N, G, K, C in it. */
-static double pattern_bound(const ec_tiler *t, const ec_pair *h, const ec_pair *w,
-                            const cf_sig *sg, const range r[4])
+/* What the bound of a spatial choice needs of it, whatever the order and
+ * pattern: per-axis input factors by slide, the spatial parts of the
+ * three tiles, and the pairwise floors for a G tile of 1. */
+typedef struct spatial {
+    double fh[5], fw[5];
+    double p_nc, p_kc, p_nk, tri;
+} spatial;
+
+static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, spatial *sp)
 {
     const ec_shape *s = t->shape;
-    const double *e = t->memory->energy;
-    double ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
-    double ko = ka + e[EC_ENERGY_DRAM_WRITE];
-    /* Each tensor's reuse: its spatial part (fixed here) and which channel
-     * dimension, if any, multiplies it. */
-    double spat[EC_NTENSORS];
-    int var[EC_NTENSORS];
-    for (int x = 0; x < EC_NTENSORS; x++) {
-        unsigned m = sg->reuse[x];
-        spat[x] = t->high[m >> 4];
-        var[x] = -1;
-        for (int i = 0; i < 4; i++) {
-            if (!(m >> chan_dim[i] & 1u)) continue;
-            if (var[x] >= 0 || i == CG) return -INFINITY; /* not the structure above: no bound */
-            var[x] = i;
-        }
-    }
-    double fh = (double)(sg->slide == CF_SLIDE_P ? h->sums.slide_p
-                         : sg->slide == CF_SLIDE_R ? h->sums.slide_r : h->sums.sum);
-    double fw = (double)(sg->slide == CF_SLIDE_Q ? w->sums.slide_p
-                         : sg->slide == CF_SLIDE_S ? w->sums.slide_r : w->sums.sum);
-    double coef[EC_NTENSORS] = {0, 0, 0};
-    coef[EC_TENSOR_W] = ka * t->f_size_w * spat[EC_TENSOR_W];
-    coef[EC_TENSOR_I] = ka * t->f_ngc * fh * fw * spat[EC_TENSOR_I];
-    coef[EC_TENSOR_O] = ko * t->f_size_o * spat[EC_TENSOR_O];
-    /* E = e0 + lin[N]*B_N + lin[K]*B_K + lin[C]*B_C. */
-    double e0 = t->f_fixed - ka * t->f_size_o, lin[4] = {0, 0, 0, 0};
-    for (int x = 0; x < EC_NTENSORS; x++) {
-        if (var[x] < 0) e0 += coef[x];
-        else lin[var[x]] += coef[x];
-    }
-    /* The pairwise products' floors. */
     const ec_memory *m = t->memory;
+    for (int k = 0; k < 5; k++) {
+        sp->fh[k] = (double)(k == CF_SLIDE_P ? h->sums.slide_p : k == CF_SLIDE_R ? h->sums.slide_r
+                                                                                 : h->sums.sum);
+        sp->fw[k] = (double)(k == CF_SLIDE_Q ? w->sums.slide_p : k == CF_SLIDE_S ? w->sums.slide_r
+                                                                                 : w->sums.sum);
+    }
     double mi = (double)(t->partitioned ? m->partition[EC_TENSOR_I] : m->capacity);
     double mw = (double)(t->partitioned ? m->partition[EC_TENSOR_W] : m->capacity);
     double mo = (double)(t->partitioned ? m->partition[EC_TENSOR_O] : m->capacity);
-    double tg = r[CG].tmin;
     double eN = (double)s->extent[EC_DIM_N], eK = (double)s->extent[EC_DIM_K];
     double eC = (double)s->extent[EC_DIM_C];
-    double a_i = (double)h->sums.max * (double)w->sums.max;
-    double a_w = (double)h->tr * (double)w->tr, a_o = (double)h->tp * (double)w->tp;
-    double p_nc = eN * eC * tg * a_i / mi;
-    double p_kc = eK * eC * tg * a_w / mw;
-    double p_nk = eN * eK * tg * a_o / mo;
-    double tri = sqrt(p_nc * p_kc * p_nk * (t->partitioned ? 1.0 : 27.0));
-    /* x*z >= tri / y >= tri / y_hi, and likewise. */
+    sp->p_nc = eN * eC * ((double)h->sums.max * (double)w->sums.max) / mi;
+    sp->p_kc = eK * eC * ((double)h->tr * (double)w->tr) / mw;
+    sp->p_nk = eN * eK * ((double)h->tp * (double)w->tp) / mo;
+    sp->tri = sqrt(sp->p_nc * sp->p_kc * sp->p_nk * (t->partitioned ? 1.0 : 27.0));
+}
+
+/* The bound of one pattern: `r` the ranges of N, G, K, C in it. */
+static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *sg, const range r[4])
+{
+    const double *e = t->memory->energy;
+    double ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
+    double ko = ka + e[EC_ENERGY_DRAM_WRITE];
+    double coef[EC_NTENSORS];
+    coef[EC_TENSOR_W] = ka * t->f_size_w;
+    coef[EC_TENSOR_I] = ka * t->f_ngc * sp->fh[sg->slide] * sp->fw[sg->slide];
+    coef[EC_TENSOR_O] = ko * t->f_size_o;
+    /* E = e0 + lin[N]*B_N + lin[K]*B_K + lin[C]*B_C: each tensor's reuse
+     * is its spatial part (fixed here) times at most one channel B. */
+    double e0 = t->f_fixed - ka * t->f_size_o, lin[4] = {0, 0, 0, 0};
+    for (int x = 0; x < EC_NTENSORS; x++) {
+        unsigned m = sg->reuse[x];
+        double v = coef[x] * t->high[m >> 4];
+        unsigned ch = m & 15u;
+        if (!ch) e0 += v;
+        else if (ch & (ch - 1u) || ch == 1u << EC_DIM_G) return -INFINITY; /* not that structure */
+        else lin[ch == 1u << EC_DIM_N ? CN : ch == 1u << EC_DIM_K ? CK : CC] += v;
+    }
+    /* The floors for this pattern's least G tile, and x*z >= tri / y_hi. */
+    double tg = r[CG].tmin, tri = sp->tri * tg * sqrt(tg);
+    double p_nc = sp->p_nc * tg, p_kc = sp->p_kc * tg, p_nk = sp->p_nk * tg;
     if (tri / r[CK].hi > p_nc) p_nc = tri / r[CK].hi;
     if (tri / r[CN].hi > p_kc) p_kc = tri / r[CN].hi;
     if (tri / r[CC].hi > p_nk) p_nk = tri / r[CC].hi;
     double aN = lin[CN], aK = lin[CK], aC = lin[CC];
-    double lb = aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo;
-    double v = min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
+    double lb = aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
+    /* A pair whose floor its box cannot reach: no tiling of the pattern fits. */
+    v = min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
     if (v > lb) lb = v;
     v = min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN].lo;
     if (v > lb) lb = v;
@@ -143,6 +152,8 @@ int ec_tiler_joint_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, int or
         opt[i][nopt[i]++] = split;
     }
     double limit = energy * (1 + 0x1p-30);
+    spatial sp;
+    int sp_ready = 0;
     for (int a = 0; a < nopt[0]; a++)
         for (int b = 0; b < nopt[1]; b++)
             for (int k = 0; k < nopt[2]; k++)
@@ -154,7 +165,11 @@ int ec_tiler_joint_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, int or
                     const ec_sigset *e = ec_tiler_sigs(t, act);
                     int rep = e->rep[order];
                     if (rep < 0) continue; /* the order is not tried on these tilings */
-                    if (!(pattern_bound(t, h, w, &e->sig[rep], r) > limit)) return 0;
+                    if (!sp_ready) {
+                        spatial_init(t, h, w, &sp);
+                        sp_ready = 1;
+                    }
+                    if (!(pattern_bound(t, &sp, &e->sig[rep], r) > limit)) return 0;
                 }
     return 1;
 }
