@@ -102,18 +102,6 @@ static void subset_products(double p[16], const int64_t b[4])
         for (unsigned m = 0; m < (1u << i); m++) p[m | 1u << i] = p[m] * (double)b[i];
 }
 
-/* Index of the lowest set bit of m != 0. */
-static int low_bit(unsigned m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_ctz(m);
-#else
-    int i = 0;
-    while (!(m >> i & 1u)) i++;
-    return i;
-#endif
-}
-
 static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
     t->plan.tile[EC_DIM_P] = h->tp;
@@ -232,7 +220,7 @@ static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned a
 {
     const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
     for (unsigned m = alive & e->reps; m; m &= m - 1u) {
-        int i = low_bit(m), k = e->rep[i];
+        int i = ec_low_bit(m), k = e->rep[i];
         if (!spend(t)) return;
         if (t->have_best && surely_above(t, h, w, &e->sig[k], t->best.energy)) continue;
         ec_score sc;
@@ -290,7 +278,7 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
     for (int i = 0; i < 4; i++) t->cidx[i] = at[i];
     const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
     for (unsigned m = alive; m; m &= m - 1u) {
-        int i = low_bit(m);
+        int i = ec_low_bit(m);
         if (!spend(t)) return 0;
         /* Only the estimate: an order it cannot rule out stays (near a tie
          * the exact pricing of its tilings decides). */
@@ -376,7 +364,7 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
             for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? row_last : idx[i];
             const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
             for (unsigned m = lvl[0]; m; m &= m - 1u) {
-                int i = low_bit(m);
+                int i = ec_low_bit(m);
                 if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy))
                     lvl[0] &= ~(1u << i);
             }
@@ -756,10 +744,8 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
             if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
             ec_score lb;
             if (!spend(t)) break;
-            if (t->have_best) { /* as in survivors(), then the joint bound */
-                if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy) &&
-                    !ec_tiler_joint_above(t, h, w, i, cm, t->best.energy))
-                    t->alive |= 1u << i;
+            if (t->have_best) { /* as in survivors(); the joint bound follows */
+                if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) t->alive |= 1u << i;
                 continue;
             }
             if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) {
@@ -769,6 +755,8 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
             if (!t->have_best || lb.energy <= t->best.energy) t->alive |= 1u << i;
         }
         if (t->limited) break;
+        if (t->alive && t->have_best)
+            t->alive = ec_tiler_joint_alive(t, h, w, t->alive, cm, t->best.energy);
         if (t->alive) explore(t, h, w, cm);
         if (t->limited) break;
     }

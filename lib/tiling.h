@@ -39,6 +39,18 @@ typedef struct ec_score {
     int64_t tile[EC_NDIMS];
 } ec_score;
 
+/* Index of the lowest set bit of m != 0 (masks of candidate orders). */
+static inline int ec_low_bit(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(m);
+#else
+    int i = 0;
+    while (!(m >> i & 1u)) i++;
+    return i;
+#endif
+}
+
 /* At most this many candidate orders are searched at once (search.c has 29). */
 #define EC_MAX_ORDERS 32
 
@@ -132,13 +144,13 @@ ec_status ec_tiler_failure(ec_tiler *t, char *msg);
  * ec_dim) have B_d > 1, with their signatures; computed on first use. */
 const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act);
 
-/* 1 if every feasible tiling of the spatial choice in hand (h, w; cm[] the
- * channel maxima of channel_maxima(), or NULL when not computed yet)
- * surely costs more than `energy`
- * under candidate order `order` (tiling_bound.c: the channel tiles' joint
- * use of the Buffer). 0 when it cannot tell. */
-int ec_tiler_joint_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, int order,
-                         const size_t cm[4], double energy);
+/* The orders of `alive` (a mask over the candidate orders) not ruled out
+ * on the spatial choice in hand (h, w; cm[] the channel maxima of
+ * channel_maxima()): an order is ruled out when every feasible tiling of
+ * the choice surely costs more than `energy` in it (tiling_bound.c: the
+ * channel tiles' joint use of the Buffer). */
+unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
+                              const size_t cm[4], double energy);
 
 void ec_tiler_free(ec_tiler *t);
 

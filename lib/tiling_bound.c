@@ -127,11 +127,11 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
     return e0 + lb;
 }
 
-int ec_tiler_joint_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, int order,
-                         const size_t cm[4], double energy)
+unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
+                              const size_t cm[4], double energy)
 {
     /* Each channel dimension is whole (B = 1, when its whole extent fits
-     * with the others smallest; without cm, maybe) or split (B >= 2 and at least the count of
+     * with the others smallest) or split (B >= 2 and at least the count of
      * its largest feasible tile); one with a single candidate is as given. */
     range opt[4][2];
     int nopt[4];
@@ -143,33 +143,40 @@ int ec_tiler_joint_above(ec_tiler *t, const ec_pair *h, const ec_pair *w, int or
             opt[i][nopt[i]++] = only;
             continue;
         }
-        if (!cm || cm[i] == 0) {
+        if (cm[i] == 0) {
             range whole = {1, 1, (double)c->t[0]};
             opt[i][nopt[i]++] = whole;
         }
-        size_t k = cm && cm[i] > 0 ? cm[i] : 1;
+        size_t k = cm[i] > 0 ? cm[i] : 1;
         range split = {(double)c->b[k], (double)c->b[c->n - 1], (double)c->t[c->n - 1]};
         opt[i][nopt[i]++] = split;
     }
     double limit = energy * (1 + 0x1p-30);
     spatial sp;
-    int sp_ready = 0;
-    for (int a = 0; a < nopt[0]; a++)
-        for (int b = 0; b < nopt[1]; b++)
-            for (int k = 0; k < nopt[2]; k++)
-                for (int c = 0; c < nopt[3]; c++) {
+    spatial_init(t, h, w, &sp);
+    /* `above`: the orders every pattern seen so far prices above `energy`.
+     * Orders with one signature in a pattern share its bound. */
+    unsigned above = alive;
+    for (int a = 0; a < nopt[0] && above; a++)
+        for (int b = 0; b < nopt[1] && above; b++)
+            for (int k = 0; k < nopt[2] && above; k++)
+                for (int c = 0; c < nopt[3] && above; c++) {
                     range r[4] = {opt[0][a], opt[1][b], opt[2][k], opt[3][c]};
                     unsigned act = t->spatial_act;
                     for (int i = 0; i < 4; i++) act |= (unsigned)(r[i].hi > 1) << chan_dim[i];
-                    t->work -= EC_WORK_ESTIMATE;
                     const ec_sigset *e = ec_tiler_sigs(t, act);
-                    int rep = e->rep[order];
-                    if (rep < 0) continue; /* the order is not tried on these tilings */
-                    if (!sp_ready) {
-                        spatial_init(t, h, w, &sp);
-                        sp_ready = 1;
+                    double bound[EC_MAX_ORDERS];
+                    unsigned done = 0;
+                    for (unsigned m = above; m; m &= m - 1u) {
+                        int i = ec_low_bit(m), rep = e->rep[i];
+                        if (rep < 0) continue; /* the order is not tried on these tilings */
+                        if (!(done >> rep & 1u)) {
+                            t->work -= EC_WORK_ESTIMATE;
+                            bound[rep] = pattern_bound(t, &sp, &e->sig[rep], r);
+                            done |= 1u << rep;
+                        }
+                        if (!(bound[rep] > limit)) above &= ~(1u << i);
                     }
-                    if (!(pattern_bound(t, &sp, &e->sig[rep], r) > limit)) return 0;
                 }
-    return 1;
+    return alive & ~above;
 }
