@@ -284,6 +284,8 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
          * the exact pricing of its tilings decides). */
         if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) alive &= ~(1u << i);
     }
+    /* Then the joint bound, with the prefix's tiles known. */
+    if (alive) alive = ec_tiler_joint_alive(t, h, w, alive, at, fixed, t->best.energy);
     return alive;
 }
 
@@ -756,7 +758,7 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
         }
         if (t->limited) break;
         if (t->alive && t->have_best)
-            t->alive = ec_tiler_joint_alive(t, h, w, t->alive, cm, t->best.energy);
+            t->alive = ec_tiler_joint_alive(t, h, w, t->alive, cm, 0, t->best.energy);
         if (t->alive) explore(t, h, w, cm);
         if (t->limited) break;
     }

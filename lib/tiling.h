@@ -145,12 +145,14 @@ ec_status ec_tiler_failure(ec_tiler *t, char *msg);
 const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act);
 
 /* The orders of `alive` (a mask over the candidate orders) not ruled out
- * on the spatial choice in hand (h, w; cm[] the channel maxima of
- * channel_maxima()): an order is ruled out when every feasible tiling of
- * the choice surely costs more than `energy` in it (tiling_bound.c: the
- * channel tiles' joint use of the Buffer). */
+ * on the spatial choice in hand (h, w): an order is ruled out when every
+ * feasible tiling with the channel tiles of `fixed` (a mask over N G K C
+ * positions) at candidate idx[] surely costs more than `energy` in it;
+ * for the other channel dimensions idx[] is the largest tile any such
+ * tiling can have (channel_maxima(), survivors()). tiling_bound.c: the
+ * channel tiles' joint use of the Buffer. */
 unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
-                              const size_t cm[4], double energy);
+                              const size_t idx[4], unsigned fixed, double energy);
 
 void ec_tiler_free(ec_tiler *t);
 

@@ -29,10 +29,11 @@ static const ec_dim chan_dim[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
 _Static_assert(EC_DIM_N == 0 && EC_DIM_G == 1 && EC_DIM_K == 2 && EC_DIM_C == 3 && EC_DIM_P == 4,
                "channel dimensions first");
 
-/* One channel dimension within a pattern: its tile count range and its
- * least tile. */
+/* One channel dimension within a pattern: its tile count range [lo, hi]
+ * and its least tile. The capacity side uses e_d / t_d <= B_d; for a
+ * dimension whose tile is known (lo = hi), `cv` is that e_d / t_d. */
 typedef struct range {
-    double lo, hi, tmin;
+    double lo, hi, tmin, cv;
 } range;
 
 /* min of a*x + c*max(zlo, P/x) over x in [xlo, xhi] (a, c >= 0), i.e. the
@@ -41,6 +42,14 @@ typedef struct range {
  * an end, at the kink P/zlo or at the stationary point sqrt(cP/a). */
 static double min_pair(double a, double c, double P, range x, range z)
 {
+    if (x.lo == x.hi) { /* known tile: z >= P / (e_x / t_x) */
+        double zz = P / x.cv > z.lo ? P / x.cv : z.lo;
+        return zz > z.hi * (1 + 0x1p-40) ? INFINITY : a * x.lo + c * zz;
+    }
+    if (z.lo == z.hi) {
+        double xx = P / z.cv > x.lo ? P / z.cv : x.lo;
+        return xx > x.hi * (1 + 0x1p-40) ? INFINITY : a * xx + c * z.lo;
+    }
     if (x.hi * z.hi * (1 + 0x1p-40) < P) return INFINITY;
     /* One coefficient 0: the other variable as small as the box and P allow. */
     if (a == 0) return c * (P / x.hi > z.lo ? P / x.hi : z.lo);
@@ -112,9 +121,12 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
     /* The floors for this pattern's least G tile, and x*z >= tri / y_hi. */
     double tg = r[CG].tmin, tri = sp->tri * tg * sqrt(tg);
     double p_nc = sp->p_nc * tg, p_kc = sp->p_kc * tg, p_nk = sp->p_nk * tg;
-    if (tri / r[CK].hi > p_nc) p_nc = tri / r[CK].hi;
-    if (tri / r[CN].hi > p_kc) p_kc = tri / r[CN].hi;
-    if (tri / r[CC].hi > p_nk) p_nk = tri / r[CC].hi;
+    double yN = r[CN].lo == r[CN].hi ? r[CN].cv : r[CN].hi;
+    double yK = r[CK].lo == r[CK].hi ? r[CK].cv : r[CK].hi;
+    double yC = r[CC].lo == r[CC].hi ? r[CC].cv : r[CC].hi;
+    if (tri / yK > p_nc) p_nc = tri / yK;
+    if (tri / yN > p_kc) p_kc = tri / yN;
+    if (tri / yC > p_nk) p_nk = tri / yC;
     double aN = lin[CN], aK = lin[CK], aC = lin[CC];
     double lb = aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
     /* A pair whose floor its box cannot reach: no tiling of the pattern fits. */
@@ -128,27 +140,31 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
 }
 
 unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
-                              const size_t cm[4], double energy)
+                              const size_t idx[4], unsigned fixed, double energy)
 {
-    /* Each channel dimension is whole (B = 1, when its whole extent fits
-     * with the others smallest) or split (B >= 2 and at least the count of
-     * its largest feasible tile); one with a single candidate is as given. */
+    /* A dimension of `fixed` has the tile at idx; another is whole (B = 1,
+     * when its whole extent is feasible: idx 0) or split (B >= 2 and at
+     * least the count at idx, the largest feasible tile). One with a
+     * single candidate is as given. */
     range opt[4][2];
     int nopt[4];
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan_dim[i]];
+        double e = (double)t->shape->extent[chan_dim[i]];
         nopt[i] = 0;
-        if (c->n == 1) {
-            range only = {(double)c->b[0], (double)c->b[0], (double)c->t[0]};
+        if (c->n == 1 || fixed >> i & 1u) {
+            size_t j = c->n == 1 ? 0 : idx[i];
+            range only = {(double)c->b[j], (double)c->b[j], (double)c->t[j], e / (double)c->t[j]};
             opt[i][nopt[i]++] = only;
             continue;
         }
-        if (cm[i] == 0) {
-            range whole = {1, 1, (double)c->t[0]};
+        if (idx[i] == 0) {
+            range whole = {1, 1, (double)c->t[0], 1};
             opt[i][nopt[i]++] = whole;
         }
-        size_t k = cm[i] > 0 ? cm[i] : 1;
-        range split = {(double)c->b[k], (double)c->b[c->n - 1], (double)c->t[c->n - 1]};
+        size_t k = idx[i] > 0 ? idx[i] : 1;
+        range split = {(double)c->b[k], (double)c->b[c->n - 1], (double)c->t[c->n - 1], 0};
+        if (split.lo == split.hi) split.cv = e / (double)c->t[c->n - 1];
         opt[i][nopt[i]++] = split;
     }
     double limit = energy * (1 + 0x1p-30);
