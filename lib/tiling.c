@@ -102,18 +102,6 @@ static void subset_products(double p[16], const int64_t b[4])
         for (unsigned m = 0; m < (1u << i); m++) p[m | 1u << i] = p[m] * (double)b[i];
 }
 
-/* Index of the lowest set bit of m != 0. */
-static int low_bit(unsigned m)
-{
-#if defined(__GNUC__) || defined(__clang__)
-    return __builtin_ctz(m);
-#else
-    int i = 0;
-    while (!(m >> i & 1u)) i++;
-    return i;
-#endif
-}
-
 static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 {
     t->plan.tile[EC_DIM_P] = h->tp;
@@ -145,7 +133,7 @@ static void set_chan(ec_tiler *t, int smallest)
  * ec_sigset), computed on first use. A dimension is single-tiled in every
  * tiling of a spatial choice exactly when it is a spatial one with B = 1
  * there or a channel one with its extent as only candidate. */
-static const ec_sigset *sigs_for(ec_tiler *t, unsigned act)
+const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act)
 {
     ec_sigset *e = &t->sigs[act];
     if (e->ready) return e;
@@ -230,9 +218,9 @@ static unsigned set_chan_blocks(ec_tiler *t)
  * priced under every order of `alive`. */
 static void consider(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive)
 {
-    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+    const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
     for (unsigned m = alive & e->reps; m; m &= m - 1u) {
-        int i = low_bit(m), k = e->rep[i];
+        int i = ec_low_bit(m), k = e->rep[i];
         if (!spend(t)) return;
         if (t->have_best && surely_above(t, h, w, &e->sig[k], t->best.energy)) continue;
         ec_score sc;
@@ -288,14 +276,16 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
         at[i] = lo;
     }
     for (int i = 0; i < 4; i++) t->cidx[i] = at[i];
-    const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+    const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
     for (unsigned m = alive; m; m &= m - 1u) {
-        int i = low_bit(m);
+        int i = ec_low_bit(m);
         if (!spend(t)) return 0;
         /* Only the estimate: an order it cannot rule out stays (near a tie
          * the exact pricing of its tilings decides). */
         if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) alive &= ~(1u << i);
     }
+    /* Then the joint bound, with the prefix's tiles known. */
+    if (alive) alive = ec_tiler_joint_alive(t, h, w, alive, at, fixed, t->best.energy);
     return alive;
 }
 
@@ -374,9 +364,9 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
              * them so bounds every tiling left in the row from below; the
              * orders surely above the best there are done with the row. */
             for (int i = 0; i < 4; i++) t->cidx[i] = i == last ? row_last : idx[i];
-            const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+            const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
             for (unsigned m = lvl[0]; m; m &= m - 1u) {
-                int i = low_bit(m);
+                int i = ec_low_bit(m);
                 if (surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy))
                     lvl[0] &= ~(1u << i);
             }
@@ -750,13 +740,13 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
         size_t cm[4];
         channel_maxima(t, h, w, cm);
         if (t->limited || !spend(t)) break;
-        const ec_sigset *e = sigs_for(t, set_chan_blocks(t));
+        const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
         t->alive = 0;
         for (int i = 0; i < n; i++) {
             if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
             ec_score lb;
             if (!spend(t)) break;
-            if (t->have_best) { /* as in survivors() */
+            if (t->have_best) { /* as in survivors(); the joint bound follows */
                 if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) t->alive |= 1u << i;
                 continue;
             }
@@ -767,6 +757,8 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
             if (!t->have_best || lb.energy <= t->best.energy) t->alive |= 1u << i;
         }
         if (t->limited) break;
+        if (t->alive && t->have_best)
+            t->alive = ec_tiler_joint_alive(t, h, w, t->alive, cm, 0, t->best.energy);
         if (t->alive) explore(t, h, w, cm);
         if (t->limited) break;
     }

@@ -39,6 +39,18 @@ typedef struct ec_score {
     int64_t tile[EC_NDIMS];
 } ec_score;
 
+/* Index of the lowest set bit of m != 0 (masks of candidate orders). */
+static inline int ec_low_bit(unsigned m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    return __builtin_ctz(m);
+#else
+    int i = 0;
+    while (!(m >> i & 1u)) i++;
+    return i;
+#endif
+}
+
 /* At most this many candidate orders are searched at once (search.c has 29). */
 #define EC_MAX_ORDERS 32
 
@@ -127,6 +139,20 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
 /* Why nothing was found, for the message: EC_E_LIMIT, EC_E_OVERFLOW or
  * EC_E_CAPACITY. */
 ec_status ec_tiler_failure(ec_tiler *t, char *msg);
+
+/* The orders that can win when the dimensions of `act` (a mask over
+ * ec_dim) have B_d > 1, with their signatures; computed on first use. */
+const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act);
+
+/* The orders of `alive` (a mask over the candidate orders) not ruled out
+ * on the spatial choice in hand (h, w): an order is ruled out when every
+ * feasible tiling with the channel tiles of `fixed` (a mask over N G K C
+ * positions) at candidate idx[] surely costs more than `energy` in it;
+ * for the other channel dimensions idx[] is the largest tile any such
+ * tiling can have (channel_maxima(), survivors()). tiling_bound.c: the
+ * channel tiles' joint use of the Buffer. */
+unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
+                              const size_t idx[4], unsigned fixed, double energy);
 
 void ec_tiler_free(ec_tiler *t);
 

@@ -1,0 +1,198 @@
+/* docs/search.md section 7, item 2b: the joint channel bound of one order
+ * on one spatial choice.
+ *
+ * Item 2's bound takes each channel tile at its own largest feasible value,
+ * which no tiling reaches at once: the tiles share the Buffer. This one
+ * uses how they share it. With the spatial tiles fixed, each reuse factor
+ * holds at most one channel tile count (W is reused across N, P, Q; I
+ * across K; O across C, R, S; G is relevant to all three), so for a fixed
+ * pattern of active dimensions the energy is E0 + a*B_N + b*B_K + c*B_C
+ * with a, b, c >= 0. The capacity gives, with B_d >= e_d / t_d,
+ *     B_N * B_C >= e_N e_C t_G A_I / M_I,  B_K * B_C >= e_K e_C t_G A_W / M_W,
+ *     B_N * B_K >= e_N e_K t_G A_O / M_O
+ * (A_X the spatial part of tensor X's tile, M_X its share of the Buffer,
+ * t_G the least G tile of the pattern) and, multiplying the three, a
+ * bound on B_N * B_K * B_C (27 times higher when the three tiles share
+ * one Buffer: AM-GM on their sum). The least of a*x + c*z over a box with
+ * x*z >= P is found exactly (a convex function of x); the bound of a
+ * pattern is the largest of those pairwise minima and the box corner; the
+ * bound of the order is the least over the patterns its tilings can have.
+ * Every step is a relaxation, so no feasible tiling costs less. */
+#include "tiling.h"
+
+#include <math.h>
+
+/* The channel dimensions in chan[] order (tiling.c). */
+enum { CN, CG, CK, CC };
+static const ec_dim chan_dim[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
+/* pattern_bound() reads a reuse mask's low nibble as N G K C. */
+_Static_assert(EC_DIM_N == 0 && EC_DIM_G == 1 && EC_DIM_K == 2 && EC_DIM_C == 3 && EC_DIM_P == 4,
+               "channel dimensions first");
+
+/* One channel dimension within a pattern: its tile count range [lo, hi]
+ * and its least tile. The capacity side uses e_d / t_d <= B_d; for a
+ * dimension whose tile is known (lo = hi), `cv` is that e_d / t_d. */
+typedef struct range {
+    double lo, hi, tmin, cv;
+} range;
+
+/* min of a*x + c*max(zlo, P/x) over x in [xlo, xhi] (a, c >= 0), i.e. the
+ * least of a*x + c*z over the box with x*z >= P; INFINITY if the box
+ * holds no such point. The function is convex in x, so its minimum is at
+ * an end, at the kink P/zlo or at the stationary point sqrt(cP/a). */
+static double min_pair(double a, double c, double P, range x, range z)
+{
+    if (x.lo == x.hi) { /* known tile: z >= P / (e_x / t_x) */
+        double zz = P / x.cv > z.lo ? P / x.cv : z.lo;
+        return zz > z.hi * (1 + 0x1p-40) ? INFINITY : a * x.lo + c * zz;
+    }
+    if (z.lo == z.hi) {
+        double xx = P / z.cv > x.lo ? P / z.cv : x.lo;
+        return xx > x.hi * (1 + 0x1p-40) ? INFINITY : a * xx + c * z.lo;
+    }
+    if (x.hi * z.hi * (1 + 0x1p-40) < P) return INFINITY;
+    /* One coefficient 0: the other variable as small as the box and P allow. */
+    if (a == 0) return c * (P / x.hi > z.lo ? P / x.hi : z.lo);
+    if (c == 0) return a * (P / z.hi > x.lo ? P / z.hi : x.lo);
+    double lo = x.lo, hi = x.hi;
+    if (P / z.hi > lo) lo = P / z.hi;
+    if (lo > hi) lo = hi;
+    double cand[4] = {lo, hi, P / z.lo, sqrt(c * P / a)};
+    double best = INFINITY;
+    for (int i = 0; i < 4; i++) {
+        double v = cand[i] < lo ? lo : cand[i] > hi ? hi : cand[i];
+        double zz = P / v > z.lo ? P / v : z.lo;
+        double f = a * v + c * zz;
+        if (f < best) best = f;
+    }
+    return best;
+}
+
+/* What the bound of a spatial choice needs of it, whatever the order and
+ * pattern: per-axis input factors by slide, the spatial parts of the
+ * three tiles, and the pairwise floors for a G tile of 1. */
+typedef struct spatial {
+    double fh[5], fw[5];
+    double p_nc, p_kc, p_nk, tri;
+} spatial;
+
+static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, spatial *sp)
+{
+    const ec_shape *s = t->shape;
+    const ec_memory *m = t->memory;
+    for (int k = 0; k < 5; k++) {
+        sp->fh[k] = (double)(k == CF_SLIDE_P ? h->sums.slide_p : k == CF_SLIDE_R ? h->sums.slide_r
+                                                                                 : h->sums.sum);
+        sp->fw[k] = (double)(k == CF_SLIDE_Q ? w->sums.slide_p : k == CF_SLIDE_S ? w->sums.slide_r
+                                                                                 : w->sums.sum);
+    }
+    double mi = (double)(t->partitioned ? m->partition[EC_TENSOR_I] : m->capacity);
+    double mw = (double)(t->partitioned ? m->partition[EC_TENSOR_W] : m->capacity);
+    double mo = (double)(t->partitioned ? m->partition[EC_TENSOR_O] : m->capacity);
+    double eN = (double)s->extent[EC_DIM_N], eK = (double)s->extent[EC_DIM_K];
+    double eC = (double)s->extent[EC_DIM_C];
+    sp->p_nc = eN * eC * ((double)h->sums.max * (double)w->sums.max) / mi;
+    sp->p_kc = eK * eC * ((double)h->tr * (double)w->tr) / mw;
+    sp->p_nk = eN * eK * ((double)h->tp * (double)w->tp) / mo;
+    sp->tri = sqrt(sp->p_nc * sp->p_kc * sp->p_nk * (t->partitioned ? 1.0 : 27.0));
+}
+
+/* The bound of one pattern: `r` the ranges of N, G, K, C in it. */
+static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *sg, const range r[4])
+{
+    const double *e = t->memory->energy;
+    double ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
+    double ko = ka + e[EC_ENERGY_DRAM_WRITE];
+    double coef[EC_NTENSORS];
+    coef[EC_TENSOR_W] = ka * t->f_size_w;
+    coef[EC_TENSOR_I] = ka * t->f_ngc * sp->fh[sg->slide] * sp->fw[sg->slide];
+    coef[EC_TENSOR_O] = ko * t->f_size_o;
+    /* E = e0 + lin[N]*B_N + lin[K]*B_K + lin[C]*B_C: each tensor's reuse
+     * is its spatial part (fixed here) times at most one channel B. */
+    double e0 = t->f_fixed - ka * t->f_size_o, lin[4] = {0, 0, 0, 0};
+    for (int x = 0; x < EC_NTENSORS; x++) {
+        unsigned m = sg->reuse[x];
+        double v = coef[x] * t->high[m >> 4];
+        unsigned ch = m & 15u;
+        if (!ch) e0 += v;
+        else if (ch & (ch - 1u) || ch == 1u << EC_DIM_G) return -INFINITY; /* not that structure */
+        else lin[ch == 1u << EC_DIM_N ? CN : ch == 1u << EC_DIM_K ? CK : CC] += v;
+    }
+    /* The floors for this pattern's least G tile, and x*z >= tri / y_hi. */
+    double tg = r[CG].tmin, tri = sp->tri * tg * sqrt(tg);
+    double p_nc = sp->p_nc * tg, p_kc = sp->p_kc * tg, p_nk = sp->p_nk * tg;
+    double yN = r[CN].lo == r[CN].hi ? r[CN].cv : r[CN].hi;
+    double yK = r[CK].lo == r[CK].hi ? r[CK].cv : r[CK].hi;
+    double yC = r[CC].lo == r[CC].hi ? r[CC].cv : r[CC].hi;
+    if (tri / yK > p_nc) p_nc = tri / yK;
+    if (tri / yN > p_kc) p_kc = tri / yN;
+    if (tri / yC > p_nk) p_nk = tri / yC;
+    double aN = lin[CN], aK = lin[CK], aC = lin[CC];
+    double lb = aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
+    /* A pair whose floor its box cannot reach: no tiling of the pattern fits. */
+    v = min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
+    if (v > lb) lb = v;
+    v = min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN].lo;
+    if (v > lb) lb = v;
+    v = min_pair(aN, aK, p_nk, r[CN], r[CK]) + aC * r[CC].lo;
+    if (v > lb) lb = v;
+    return e0 + lb;
+}
+
+unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
+                              const size_t idx[4], unsigned fixed, double energy)
+{
+    /* A dimension of `fixed` has the tile at idx; another is whole (B = 1,
+     * when its whole extent is feasible: idx 0) or split (B >= 2 and at
+     * least the count at idx, the largest feasible tile). One with a
+     * single candidate is as given. */
+    range opt[4][2];
+    int nopt[4];
+    for (int i = 0; i < 4; i++) {
+        const ec_cand *c = &t->c[chan_dim[i]];
+        double e = (double)t->shape->extent[chan_dim[i]];
+        nopt[i] = 0;
+        if (c->n == 1 || fixed >> i & 1u) {
+            size_t j = c->n == 1 ? 0 : idx[i];
+            range only = {(double)c->b[j], (double)c->b[j], (double)c->t[j], e / (double)c->t[j]};
+            opt[i][nopt[i]++] = only;
+            continue;
+        }
+        if (idx[i] == 0) {
+            range whole = {1, 1, (double)c->t[0], 1};
+            opt[i][nopt[i]++] = whole;
+        }
+        size_t k = idx[i] > 0 ? idx[i] : 1;
+        range split = {(double)c->b[k], (double)c->b[c->n - 1], (double)c->t[c->n - 1], 0};
+        if (split.lo == split.hi) split.cv = e / (double)c->t[c->n - 1];
+        opt[i][nopt[i]++] = split;
+    }
+    double limit = energy * (1 + 0x1p-30);
+    spatial sp;
+    spatial_init(t, h, w, &sp);
+    /* `above`: the orders every pattern seen so far prices above `energy`.
+     * Orders with one signature in a pattern share its bound. */
+    unsigned above = alive;
+    for (int a = 0; a < nopt[0] && above; a++)
+        for (int b = 0; b < nopt[1] && above; b++)
+            for (int k = 0; k < nopt[2] && above; k++)
+                for (int c = 0; c < nopt[3] && above; c++) {
+                    range r[4] = {opt[0][a], opt[1][b], opt[2][k], opt[3][c]};
+                    unsigned act = t->spatial_act;
+                    for (int i = 0; i < 4; i++) act |= (unsigned)(r[i].hi > 1) << chan_dim[i];
+                    const ec_sigset *e = ec_tiler_sigs(t, act);
+                    double bound[EC_MAX_ORDERS];
+                    unsigned done = 0;
+                    for (unsigned m = above; m; m &= m - 1u) {
+                        int i = ec_low_bit(m), rep = e->rep[i];
+                        if (rep < 0) continue; /* the order is not tried on these tilings */
+                        if (!(done >> rep & 1u)) {
+                            t->work -= EC_WORK_ESTIMATE;
+                            bound[rep] = pattern_bound(t, &sp, &e->sig[rep], r);
+                            done |= 1u << rep;
+                        }
+                        if (!(bound[rep] > limit)) above &= ~(1u << i);
+                    }
+                }
+    return alive & ~above;
+}
