@@ -117,6 +117,8 @@ static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
     subset_products(t->high, t->blocks + EC_DIM_P);
 }
 
+void ec_tiler_set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w) { set_spatial(t, h, w); }
+
 /* N, G, K, C: the channel-like dimensions whose tiles only scale counts. */
 static const ec_dim chan[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
 #define SPATIAL_MASK ((1u << EC_DIM_P) | (1u << EC_DIM_Q) | (1u << EC_DIM_R) | (1u << EC_DIM_S))

@@ -140,6 +140,10 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
  * EC_E_CAPACITY. */
 ec_status ec_tiler_failure(ec_tiler *t, char *msg);
 
+/* Puts the spatial choice (h, w) in hand: its tiles, tile counts and
+ * active dimensions (what the bounds of a choice read). */
+void ec_tiler_set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w);
+
 /* The orders that can win when the dimensions of `act` (a mask over
  * ec_dim) have B_d > 1, with their signatures; computed on first use. */
 const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act);

@@ -97,8 +97,10 @@ static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, 
     sp->tri = sqrt(sp->p_nc * sp->p_kc * sp->p_nk * (t->partitioned ? 1.0 : 27.0));
 }
 
-/* The bound of one pattern: `r` the ranges of N, G, K, C in it. */
-static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *sg, const range r[4])
+/* A bound of one pattern (`r` the ranges of N, G, K, C in it): the
+ * largest of its parts, or the first part found above `limit`. */
+static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *sg, const range r[4],
+                            double limit)
 {
     const double *e = t->memory->energy;
     double ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
@@ -128,15 +130,16 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
     if (tri / yN > p_kc) p_kc = tri / yN;
     if (tri / yC > p_nk) p_nk = tri / yC;
     double aN = lin[CN], aK = lin[CK], aC = lin[CC];
-    double lb = aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
-    /* A pair whose floor its box cannot reach: no tiling of the pattern fits. */
-    v = min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
-    if (v > lb) lb = v;
-    v = min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN].lo;
-    if (v > lb) lb = v;
-    v = min_pair(aN, aK, p_nk, r[CN], r[CK]) + aC * r[CC].lo;
-    if (v > lb) lb = v;
-    return e0 + lb;
+    /* The corner, then each pair (a pair whose floor its box cannot reach:
+     * no tiling of the pattern fits); the first above `limit` settles it. */
+    double lb = e0 + aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
+    if (lb > limit) return lb;
+    v = e0 + min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
+    if (v > limit) return v;
+    v = e0 + min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN].lo;
+    if (v > limit) return v;
+    v = e0 + min_pair(aN, aK, p_nk, r[CN], r[CK]) + aC * r[CC].lo;
+    return v > lb ? v : lb;
 }
 
 unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive,
@@ -188,7 +191,7 @@ unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, u
                         if (rep < 0) continue; /* the order is not tried on these tilings */
                         if (!(done >> rep & 1u)) {
                             t->work -= EC_WORK_ESTIMATE;
-                            bound[rep] = pattern_bound(t, &sp, &e->sig[rep], r);
+                            bound[rep] = pattern_bound(t, &sp, &e->sig[rep], r, limit);
                             done |= 1u << rep;
                         }
                         if (!(bound[rep] > limit)) above &= ~(1u << i);
