@@ -61,8 +61,8 @@ typedef struct ec_sigset {
 } ec_sigset;
 
 /* Work allowed for one automatic tiling or optimal search, in units
- * weighted by their cost: a step of a loop (a tiling or a spatial choice
- * taken from the merge, O(log n)) or a capacity check 1, an estimate of a
+ * weighted by their cost: a step of a loop (a tiling, a spatial choice or
+ * a block of them) or a capacity check 1, an estimate of a
  * price 2, an exact price 8. Beyond it the search stops with EC_E_LIMIT
  * (docs/guarantees.md, "Running time"). */
 #define EC_WORK_FIT 1
