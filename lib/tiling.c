@@ -464,10 +464,19 @@ static int64_t least_factor(const fp_sums *s)
     return f;
 }
 
-/* idx before idx' when its pair's least is smaller, ties by index. */
+/* The pattern of active dimensions of a pair: bp > 1, br > 1. */
+static int pair_class(const ec_pair *p) { return (p->bp > 1) | (p->br > 1) << 1; }
+
+/* idx before idx' in the order of the spatial search: by pattern, then
+ * kernel tile, then output tile (both descending, as generated), so that
+ * a run of the order holds pairs of one pattern and neighbouring tiles. */
 static int pair_before(const ec_pair *v, size_t a, size_t b)
 {
-    return v[a].least != v[b].least ? v[a].least < v[b].least : a < b;
+    int ca = pair_class(&v[a]), cb = pair_class(&v[b]);
+    if (ca != cb) return ca < cb;
+    if (v[a].tr != v[b].tr) return v[a].tr > v[b].tr;
+    if (v[a].tp != v[b].tp) return v[a].tp > v[b].tp;
+    return a < b;
 }
 
 static void sift_down(size_t *idx, size_t i, size_t n, const ec_pair *v)
@@ -484,7 +493,7 @@ static void sift_down(size_t *idx, size_t i, size_t n, const ec_pair *v)
     }
 }
 
-/* Heap sort of pair indices by increasing least: in place and O(n log n),
+/* Heap sort of pair indices by pair_before(): in place and O(n log n),
  * since a tall layer has hundreds of thousands of pairs on an axis. */
 static void sort_pairs(size_t *idx, size_t n, const ec_pair *v)
 {
@@ -543,7 +552,6 @@ void ec_tiler_free(ec_tiler *t)
 {
     ec_free(t->al, t->sigs);
     ec_free(t->al, t->rowlo);
-    ec_free(t->al, t->heap);
     ec_free(t->al, t->hs);
     ec_free(t->al, t->ws);
     ec_free(t->al, t->hp);
@@ -551,7 +559,6 @@ void ec_tiler_free(ec_tiler *t)
     ec_free(t->al, t->store);
     t->sigs = NULL;
     t->rowlo = NULL;
-    t->heap = NULL;
     t->hs = t->ws = NULL;
     t->hp = t->wp = NULL;
     t->store = NULL;
@@ -576,44 +583,6 @@ static double order_free_bound(ec_tiler *t, int64_t key)
     c.buf_read[EC_TENSOR_O] = s->macs - s->size_O;
     c.macs = s->macs;
     return ec_energy_total(t->memory, &c);
-}
-
-/* The binary min-heap of the merge, ordered by key, then row, then column. */
-static int merge_less(const ec_merge *a, const ec_merge *b)
-{
-    if (a->key != b->key) return a->key < b->key;
-    return a->i != b->i ? a->i < b->i : a->j < b->j;
-}
-
-static void heap_push(ec_merge *h, size_t *n, ec_merge e)
-{
-    size_t i = (*n)++;
-    for (; i > 0 && merge_less(&e, &h[(i - 1) / 2]); i = (i - 1) / 2) h[i] = h[(i - 1) / 2];
-    h[i] = e;
-}
-
-static ec_merge heap_pop(ec_merge *h, size_t *n)
-{
-    ec_merge top = h[0], last = h[--*n];
-    size_t i = 0;
-    for (;;) {
-        size_t c = 2 * i + 1;
-        if (c >= *n) break;
-        if (c + 1 < *n && merge_less(&h[c + 1], &h[c])) c++;
-        if (!merge_less(&h[c], &last)) break;
-        h[i] = h[c];
-        i = c;
-    }
-    if (*n) h[i] = last;
-    return top;
-}
-
-static ec_merge merge_entry(const ec_tiler *t, size_t i, size_t j)
-{
-    ec_merge e = {INT64_MAX, i, j};
-    int64_t key;
-    if (!ck_mul(t->hp[t->hs[i]].least, t->wp[t->ws[j]].least, &key)) e.key = key;
-    return e;
 }
 
 ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *memory,
@@ -680,14 +649,12 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
     ec_status st = make_pairs(t, &ah, &t->c[EC_DIM_P], &t->c[EC_DIM_R], &t->hp, &t->hs, &t->nh);
     if (!st) st = make_pairs(t, &aw, &t->c[EC_DIM_Q], &t->c[EC_DIM_S], &t->wp, &t->ws, &t->nw);
     if (!st && t->nh && t->nw > MAX_CANDIDATES / t->nh) st = EC_E_LIMIT;
-    if (!st && !(t->heap = ec_calloc(al, t->nh + 1, sizeof *t->heap))) st = EC_E_NOMEM;
     if (!st && !(t->sigs = ec_calloc(al, (size_t)1 << EC_NDIMS, sizeof *t->sigs))) st = EC_E_NOMEM;
     size_t most = 1;
     for (int i = 0; i < 4; i++)
         if (t->c[chan[i]].n > most) most = t->c[chan[i]].n;
     if (!st && !(t->rowlo = ec_calloc(al, most, sizeof *t->rowlo))) st = EC_E_NOMEM;
     if (st == EC_E_NOMEM) goto nomem;
-    for (size_t i = 0; !st && i < t->nh && t->nw; i++) heap_push(t->heap, &t->nheap, merge_entry(t, i, 0));
     if (st) {
         ec_msg(msg, st == EC_E_LIMIT && t->budget < 0
                         ? "automatic tiling: more than 2^23 border footprints to count for "
@@ -703,22 +670,124 @@ nomem:
     return EC_E_NOMEM;
 }
 
-/* Merges on to the next spatial choice that fits with the smallest channel
- * tiles: its pairs and its order-free bound. 0 when there is none. */
-static int next_feasible(ec_tiler *t, const ec_pair **h, const ec_pair **w, double *bound)
+/* One spatial choice (a leaf of the search below), for the orders of
+ * `alive`: unless the smallest channel tiles do not fit or its order-free
+ * bound exceeds the best, each order is checked against its own bound at
+ * this choice (each channel tile at the largest any feasible tiling can
+ * have), then the joint bound, and the choice is explored for the orders
+ * that pass. */
+static void visit(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsigned alive)
 {
-    while (t->nheap && spend(t)) {
-        ec_merge e = heap_pop(t->heap, &t->nheap);
-        if (e.j + 1 < t->nw) heap_push(t->heap, &t->nheap, merge_entry(t, e.i, e.j + 1));
-        *h = &t->hp[t->hs[e.i]];
-        *w = &t->wp[t->ws[e.j]];
-        set_spatial(t, *h, *w);
-        set_chan(t, 1);
-        if (!fits(t, *h, *w)) continue;
-        *bound = order_free_bound(t, e.key);
-        return 1;
+    set_spatial(t, h, w);
+    set_chan(t, 1);
+    if (!fits(t, h, w)) return;
+    int64_t key;
+    double bound = ck_mul(h->least, w->least, &key) ? INFINITY : order_free_bound(t, key);
+    if (t->have_best && bound > t->best.energy) return;
+    size_t cm[4];
+    channel_maxima(t, h, w, cm);
+    if (t->limited || !spend(t)) return;
+    const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
+    t->alive = 0;
+    for (unsigned m = alive; m; m &= m - 1u) {
+        int i = ec_low_bit(m);
+        if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
+        ec_score lb;
+        if (!spend(t)) return;
+        if (t->have_best) { /* as in survivors(); the joint bound follows */
+            if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) t->alive |= 1u << i;
+            continue;
+        }
+        if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) {
+            t->overflowed = 1; /* smaller channel tiles can only count more */
+            continue;
+        }
+        t->alive |= 1u << i;
     }
-    return 0;
+    if (t->alive && t->have_best)
+        t->alive = ec_tiler_joint_alive(t, h, w, t->alive, cm, 0, t->best.energy);
+    if (t->alive) explore(t, h, w, cm);
+}
+
+/* The least of each quantity over pairs sorted[lo, hi) of one pattern:
+ * a pair no choice of the range is below in anything a bound reads. */
+static void range_minima(const ec_pair *v, const size_t *sorted, size_t lo, size_t hi, ec_pair *m)
+{
+    *m = v[sorted[lo]];
+    for (size_t k = lo + 1; k < hi; k++) {
+        const ec_pair *p = &v[sorted[k]];
+#define EC_LEAST(f) if (p->f < m->f) m->f = p->f
+        EC_LEAST(tp); EC_LEAST(tr); EC_LEAST(bp); EC_LEAST(br); EC_LEAST(least);
+        EC_LEAST(sums.sum); EC_LEAST(sums.slide_p); EC_LEAST(sums.slide_r); EC_LEAST(sums.max);
+#undef EC_LEAST
+    }
+}
+
+static int64_t range_least(const ec_pair *v, const size_t *sorted, size_t lo, size_t hi)
+{
+    int64_t f = INT64_MAX;
+    for (size_t k = lo; k < hi; k++)
+        if (v[sorted[k]].least < f) f = v[sorted[k]].least;
+    return f;
+}
+
+/* The spatial choices of rows hs[h0, h1) by columns ws[w0, w1) (each range
+ * of one pattern), for the orders of `alive`: a block whose least pairs do
+ * not fit with the smallest channel tiles, or whose order-free or joint
+ * bound there exceeds the best, holds no choice worth exploring (every
+ * bound is non-decreasing in each quantity the least pairs take the least
+ * of; docs/search.md section 7, item 1). Otherwise it is halved along its
+ * longer side, the half with the smaller order-free key first. */
+static void search_block(ec_tiler *t, size_t h0, size_t h1, size_t w0, size_t w1, unsigned alive)
+{
+    if (t->limited || !spend(t)) return;
+    if (h1 - h0 == 1 && w1 - w0 == 1) {
+        visit(t, &t->hp[t->hs[h0]], &t->wp[t->ws[w0]], alive);
+        return;
+    }
+    ec_pair hm, wm;
+    range_minima(t->hp, t->hs, h0, h1, &hm);
+    range_minima(t->wp, t->ws, w0, w1, &wm);
+    set_spatial(t, &hm, &wm);
+    set_chan(t, 1);
+    if (!fits(t, &hm, &wm)) return;
+    if (t->have_best) {
+        int64_t key;
+        if (ck_mul(hm.least, wm.least, &key) || order_free_bound(t, key) > t->best.energy) return;
+        static const size_t any[4] = {0, 0, 0, 0}; /* every channel tile may be feasible */
+        alive = ec_tiler_joint_alive(t, &hm, &wm, alive, any, 0, t->best.energy);
+        if (!alive) return;
+    }
+    size_t a0 = h0, a1 = h1, b0 = w0, b1 = w1; /* the halves: rows, or columns */
+    size_t c0 = h0, c1 = h1, d0 = w0, d1 = w1;
+    int64_t ka, kb;
+    if (h1 - h0 >= w1 - w0) {
+        a1 = c0 = h0 + (h1 - h0) / 2;
+        ka = range_least(t->hp, t->hs, a0, a1);
+        kb = range_least(t->hp, t->hs, c0, c1);
+    } else {
+        b1 = d0 = w0 + (w1 - w0) / 2;
+        ka = range_least(t->wp, t->ws, b0, b1);
+        kb = range_least(t->wp, t->ws, d0, d1);
+    }
+    if (kb < ka) {
+        search_block(t, c0, c1, d0, d1, alive);
+        search_block(t, a0, a1, b0, b1, alive);
+    } else {
+        search_block(t, a0, a1, b0, b1, alive);
+        search_block(t, c0, c1, d0, d1, alive);
+    }
+}
+
+/* Where each pattern's run starts in a sorted axis (bounds[4] = n). */
+static void class_bounds(const ec_pair *v, const size_t *sorted, size_t n, size_t bounds[5])
+{
+    size_t k = 0;
+    for (int c = 0; c < 4; c++) {
+        bounds[c] = k;
+        while (k < n && pair_class(&v[sorted[k]]) == c) k++;
+    }
+    bounds[4] = n;
 }
 
 int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const unsigned *needs,
@@ -729,40 +798,30 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
     t->needs = needs;
     t->rank = rank;
     t->have_best = 0;
-    /* Spatial choices by increasing order-free bound, until it exceeds the
-     * best energy found so far; each order is then checked against its own
-     * bound at this choice (each channel tile at the largest any feasible
-     * tiling can have) and the choice is explored for the orders that
-     * pass. Only tilings of energy above the best are ever skipped, so the
-     * answer is the least of all (energy, DRAM, tiles, order index). */
-    const ec_pair *h, *w;
-    double bound;
-    while (next_feasible(t, &h, &w, &bound)) {
-        if (t->have_best && bound > t->best.energy) break;
-        size_t cm[4];
-        channel_maxima(t, h, w, cm);
-        if (t->limited || !spend(t)) break;
-        const ec_sigset *e = ec_tiler_sigs(t, set_chan_blocks(t));
-        t->alive = 0;
-        for (int i = 0; i < n; i++) {
-            if (e->rep[i] < 0) continue; /* excluded by its needs: they are spatial or fixed */
-            ec_score lb;
-            if (!spend(t)) break;
-            if (t->have_best) { /* as in survivors(); the joint bound follows */
-                if (!surely_above(t, h, w, &e->sig[(int)e->rep[i]], t->best.energy)) t->alive |= 1u << i;
-                continue;
-            }
-            if (!price(t, h, w, &e->sig[(int)e->rep[i]], &lb)) {
-                t->overflowed = 1; /* smaller channel tiles can only count more */
-                continue;
-            }
-            if (!t->have_best || lb.energy <= t->best.energy) t->alive |= 1u << i;
+    /* A branch and bound over the grid of spatial choices, one block per
+     * pair of patterns (the signatures are fixed within one), the block
+     * with the smallest order-free key first. Only tilings of energy above
+     * the best are ever skipped, so the answer is the least of all
+     * (energy, DRAM, tiles, order index), whatever the order of visit. */
+    size_t hb[5], wb[5];
+    class_bounds(t->hp, t->hs, t->nh, hb);
+    class_bounds(t->wp, t->ws, t->nw, wb);
+    int64_t key[16];
+    int blocks[16], nb = 0;
+    for (int ch = 0; ch < 4; ch++)
+        for (int cw = 0; cw < 4; cw++) {
+            if (hb[ch] == hb[ch + 1] || wb[cw] == wb[cw + 1]) continue;
+            int64_t k, lh = range_least(t->hp, t->hs, hb[ch], hb[ch + 1]);
+            int64_t lw = range_least(t->wp, t->ws, wb[cw], wb[cw + 1]);
+            key[ch * 4 + cw] = ck_mul(lh, lw, &k) ? INT64_MAX : k;
+            int j = nb++;
+            for (; j > 0 && key[blocks[j - 1]] > key[ch * 4 + cw]; j--) blocks[j] = blocks[j - 1];
+            blocks[j] = ch * 4 + cw;
         }
-        if (t->limited) break;
-        if (t->alive && t->have_best)
-            t->alive = ec_tiler_joint_alive(t, h, w, t->alive, cm, 0, t->best.energy);
-        if (t->alive) explore(t, h, w, cm);
-        if (t->limited) break;
+    unsigned all = n >= 32 ? ~0u : (1u << n) - 1u;
+    for (int b = 0; b < nb && !t->limited; b++) {
+        int ch = blocks[b] / 4, cw = blocks[b] % 4;
+        search_block(t, hb[ch], hb[ch + 1], wb[cw], wb[cw + 1], all);
     }
     if (t->limited) return 0;
     if (t->have_best) {

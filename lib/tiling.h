@@ -24,13 +24,6 @@ typedef struct ec_pair {
     int64_t least; /* the smallest input factor any order can give: min of sums */
 } ec_pair;
 
-/* One row of the merge that visits spatial choices by increasing
- * least_h * least_w: row i of hs with its next column j of ws. */
-typedef struct ec_merge {
-    int64_t key;
-    size_t i, j;
-} ec_merge;
-
 /* How a tiling ranks (section 6): energy, then DRAM accesses, then larger
  * tiles in loop order. */
 typedef struct ec_score {
@@ -68,8 +61,8 @@ typedef struct ec_sigset {
 } ec_sigset;
 
 /* Work allowed for one automatic tiling or optimal search, in units
- * weighted by their cost: a step of a loop (a tiling or a spatial choice
- * taken from the merge, O(log n)) or a capacity check 1, an estimate of a
+ * weighted by their cost: a step of a loop (a tiling, a spatial choice or
+ * a block of them) or a capacity check 1, an estimate of a
  * price 2, an exact price 8. Beyond it the search stops with EC_E_LIMIT
  * (docs/guarantees.md, "Running time"). */
 #define EC_WORK_FIT 1
@@ -91,13 +84,9 @@ typedef struct ec_tiler {
     size_t cidx[4]; /* candidate index of each channel tile under trial */
     ec_pair *hp, *wp; /* spatial choices of the row and the column axis */
     size_t nh, nw;
-    /* Pair indices by increasing `least`: the order-free bound of a spatial
-     * choice (every reuse factor 1, the least input factors) grows with
-     * least_h * least_w, so a search merges the two lists by that product
-     * and stops at the first choice whose bound exceeds the best energy. */
+    /* Pair indices sorted by pattern of active dimensions, then kernel and
+     * output tile (ec_tiler_search() halves runs of them). */
     size_t *hs, *ws;
-    ec_merge *heap;
-    size_t nheap;
     int64_t *store;
     /* The orders searched, their needs, and the rank of tiles in ties. */
     int norders;
