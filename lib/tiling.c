@@ -745,6 +745,14 @@ static void search_block(ec_tiler *t, size_t h0, size_t h1, size_t w0, size_t w1
         visit(t, &t->hp[t->hs[h0]], &t->wp[t->ws[w0]], alive);
         return;
     }
+    /* A block of a few choices costs about as much to bound as they do to
+     * visit: visit them (bench/bench_search.c: 5 to 15% faster than
+     * bounding blocks down to single choices on the slowest layers). */
+    if ((h1 - h0) * (w1 - w0) <= 4) {
+        for (size_t i = h0; i < h1; i++)
+            for (size_t j = w0; j < w1; j++) visit(t, &t->hp[t->hs[i]], &t->wp[t->ws[j]], alive);
+        return;
+    }
     ec_pair hm, wm;
     range_minima(t->hp, t->hs, h0, h1, &hm);
     range_minima(t->wp, t->ws, w0, w1, &wm);
