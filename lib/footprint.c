@@ -220,20 +220,28 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
 ec_status fp_axis_sums(const ec_axis *x, ec_footprint mode, int64_t tp, int64_t tr,
                        unsigned want, fp_sums *out, int64_t *budget)
 {
-    fp_sums s = {0, 0, 0, 0};
+    /* Scalars, stored one by one: a struct built by scalar stores and then
+     * copied whole is read back by wide loads that wait for those stores
+     * (a store-forwarding stall, a tenth of an evaluation). */
+    int64_t sum = 0, slide_p = 0, slide_r = 0, max = 0;
     int64_t rblocks = ceil_div(x->R, tr);
     ec_status st = EC_OK;
     for (int64_t rt = 0; rt < rblocks && !st; rt++) {
         int64_t r0 = rt * tr, nr = min64(tr, x->R - r0);
         if (--*budget < 0) return EC_E_LIMIT; /* even R-tiles of pure padding cost */
-        st = psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.sum, &s.max, budget);
+        st = psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &sum, &max, budget);
         if (!st && (want & FP_SLIDE_P))
-            st = psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &s.slide_p, NULL, budget);
+            st = psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &slide_p, NULL, budget);
         /* Along R the first R-tile of each sweep is read whole. */
         if (!st && (want & FP_SLIDE_R))
-            st = rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.slide_r, NULL, budget)
-                         : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &s.slide_r, NULL, budget);
+            st = rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &slide_r, NULL, budget)
+                         : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &slide_r, NULL, budget);
     }
-    if (st == EC_OK) *out = s;
+    if (st == EC_OK) {
+        out->sum = sum;
+        out->slide_p = slide_p;
+        out->slide_r = slide_r;
+        out->max = max;
+    }
     return st;
 }

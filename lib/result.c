@@ -54,7 +54,7 @@ ec_status ec_result_store(ec_result *r, const ec_memory *memory, const ec_plan *
         return ec_result_fail(r, EC_E_OVERFLOW,
                               "energy: the counts times the per-access energies exceed the "
                               "largest double");
-    r->counts = *counts;
+    if (counts != &r->counts) r->counts = *counts; /* ec_evaluate counts in place */
     memcpy(r->energy, part, sizeof part);
     r->policy = plan->policy;
     memcpy(r->order, plan->order, sizeof r->order);
