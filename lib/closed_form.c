@@ -18,19 +18,24 @@ void cf_signature(const ec_dim order[EC_NDIMS], unsigned active, ec_reuse reuse,
      * j_X that X does not depend on. Each such loop revisits every tile of
      * X. One pass from the innermost position outwards: once a tensor's
      * innermost relevant active dimension is passed, every irrelevant
-     * active one above multiplies its reuse. */
+     * active one above multiplies its reuse. The three tensors are done at
+     * once: `passed` has bit x for tensor x, and the three masks are the
+     * bytes of one word (every evaluation and every scored tiling pays for
+     * this, so no loop over tensors). */
+    static const uint32_t spread[8] = {0, 0x1, 0x100, 0x101, 0x10000, 0x10001, 0x10100, 0x10101};
     unsigned passed = 0;
+    uint32_t masks = 0;
     int innermost = -1;
-    sig->reuse[0] = sig->reuse[1] = sig->reuse[2] = 0;
     for (int pos = EC_NDIMS - 1; pos >= 0; pos--) {
         ec_dim d = order[pos];
         if (!(active >> d & 1u)) continue;
         if (innermost < 0) innermost = (int)d;
-        for (int x = 0; x < EC_NTENSORS; x++) {
-            if (ec_rel_mask((ec_tensor)x) >> d & 1u) passed |= 1u << x;
-            else if (passed >> x & 1u) sig->reuse[x] |= (unsigned char)(1u << d);
-        }
+        unsigned rel = (ec_rel_mask(EC_TENSOR_I) >> d & 1u) | (ec_rel_mask(EC_TENSOR_W) >> d & 1u) << 1 |
+                       (ec_rel_mask(EC_TENSOR_O) >> d & 1u) << 2;
+        masks |= spread[passed & ~rel] << d;
+        passed |= rel;
     }
+    for (int x = 0; x < EC_NTENSORS; x++) sig->reuse[x] = (unsigned char)(masks >> (8 * x));
     /* With `slide`, when the innermost loop with B_d > 1 is a spatial one,
      * each of its sweeps reads its first tile whole and then only the fresh
      * rows (or columns); otherwise (N, G, C: disjoint tiles; K: the input
@@ -72,9 +77,8 @@ ec_status cf_counts_sig(const ec_shape *s, const cf_sig *sig, const int64_t bloc
     /* Every factor is at least 2, so a product overflows exactly when some
      * partial product does, whatever the order of multiplication. */
     for (int x = 0; x < EC_NTENSORS; x++)
-        for (int d = 0; d < EC_NDIMS; d++)
-            if ((sig->reuse[x] >> d & 1u) && ck_mul(r[x], blocks[d], &r[x]))
-                return overflow(msg, "a reuse factor");
+        for (unsigned mask = sig->reuse[x], d = 0; mask; mask >>= 1, d++) /* to its last bit */
+            if ((mask & 1u) && ck_mul(r[x], blocks[d], &r[x])) return overflow(msg, "a reuse factor");
     const int64_t rw = r[EC_TENSOR_W], ri = r[EC_TENSOR_I], ro = r[EC_TENSOR_O];
     int64_t fh = sig->slide == CF_SLIDE_P ? h->slide_p : sig->slide == CF_SLIDE_R ? h->slide_r : h->sum;
     int64_t fw = sig->slide == CF_SLIDE_Q ? w->slide_p : sig->slide == CF_SLIDE_S ? w->slide_r : w->sum;

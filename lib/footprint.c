@@ -193,16 +193,26 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
                       int64_t *budget)
 {
     const int64_t st = x->stride, dl = x->dilation, pad = x->pad;
-    int64_t blocks = ceil_div(x->P, tp), full = x->P / tp, step = tp * st;
     int64_t span = (tp - 1) * st + (nr - 1) * dl;
-    /* Taps whose reads decide whether the term is a translate: the union of
-     * the two tap ranges for SLIDE_R. */
-    int64_t u0 = kind == TERM_SLIDE_R ? rp0 : r0, un = kind == TERM_SLIDE_R ? r0 + nr - rp0 : nr;
-    int64_t uspan = (tp - 1) * st + (un - 1) * dl;
-    int64_t first = max64(0, ceil_div_s(pad - r0 * dl - span, step));
-    int64_t last = min64(blocks - 1, floor_div_s(x->H - 1 + pad - r0 * dl, step));
-    int64_t in_lo = max64(0, ceil_div_s(pad - u0 * dl, step)) + (kind == TERM_SLIDE_P);
-    int64_t in_hi = min64(full - 1, floor_div_s(x->H - 1 - uspan + pad - u0 * dl, step));
+    int64_t first, last, in_lo, in_hi;
+    if (tp >= x->P) {
+        /* One P-tile, the common whole tile: the bounds below without their
+         * divisions. It counts when its reads [b, b + span] meet [0, H). */
+        int64_t b = r0 * dl - pad;
+        first = b + span >= 0 ? 0 : 1;
+        last = b <= x->H - 1 ? 0 : -1;
+        in_lo = in_hi = 0; /* no run of translates */
+    } else {
+        int64_t full = x->P / tp, blocks = full + (x->P % tp != 0), step = tp * st;
+        /* Taps whose reads decide whether the term is a translate: the
+         * union of the two tap ranges for SLIDE_R. */
+        int64_t u0 = kind == TERM_SLIDE_R ? rp0 : r0, un = kind == TERM_SLIDE_R ? r0 + nr - rp0 : nr;
+        int64_t uspan = (tp - 1) * st + (un - 1) * dl;
+        first = max64(0, ceil_div_s(pad - r0 * dl - span, step));
+        last = min64(blocks - 1, floor_div_s(x->H - 1 + pad - r0 * dl, step));
+        in_lo = max64(0, ceil_div_s(pad - u0 * dl, step)) + (kind == TERM_SLIDE_P);
+        in_hi = min64(full - 1, floor_div_s(x->H - 1 - uspan + pad - u0 * dl, step));
+    }
     for (int64_t pt = first; pt <= last; pt++) {
         if (--*budget < 0) return EC_E_LIMIT;
         int64_t v = term(x, mode, kind, tp, pt, r0, nr, rp0), n = 1;
@@ -224,7 +234,7 @@ ec_status fp_axis_sums(const ec_axis *x, ec_footprint mode, int64_t tp, int64_t 
      * copied whole is read back by wide loads that wait for those stores
      * (a store-forwarding stall, a tenth of an evaluation). */
     int64_t sum = 0, slide_p = 0, slide_r = 0, max = 0;
-    int64_t rblocks = ceil_div(x->R, tr);
+    int64_t rblocks = tr >= x->R ? 1 : ceil_div(x->R, tr);
     ec_status st = EC_OK;
     for (int64_t rt = 0; rt < rblocks && !st; rt++) {
         int64_t r0 = rt * tr, nr = min64(tr, x->R - r0);
