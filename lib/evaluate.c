@@ -62,19 +62,19 @@ static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_da
      * arithmetic. */
     char msg[EC_MSG_LEN];
     msg[0] = '\0';
-    ec_shape shape;
+    ec_shape scratch;
     ec_plan plan;
-    st = ec_shape_from_layer(layer, &shape, msg);
-    if (st == EC_OK) st = ec_plan_resolve(&shape, memory, dataflow, &plan, &result->al, msg);
+    const ec_shape *shape = ec_layer_shape(layer, &scratch, &st, msg);
+    if (st == EC_OK) st = ec_plan_resolve(shape, memory, dataflow, &plan, &result->al, msg);
     /* Counted in place: a copy of counts just stored would wait on those
      * stores. A failure leaves the result invalid, so partial counts are
      * never read. */
-    if (st == EC_OK) st = count(&shape, memory, &plan, &result->counts, &result->al, msg);
+    if (st == EC_OK) st = count(shape, memory, &plan, &result->counts, &result->al, msg);
     if (st != EC_OK) return ec_result_fail(result, st, msg);
     st = ec_result_store(result, memory, &plan, &result->counts); /* fails the result itself */
     if (st != EC_OK) return st;
-    report_partition(result, &shape, memory, &plan);
-    attach_bound(result, &shape, memory);
+    report_partition(result, shape, memory, &plan);
+    attach_bound(result, shape, memory);
     return EC_OK;
 }
 
