@@ -163,6 +163,21 @@ static int64_t fresh_rows(const ec_axis *x, ec_footprint mode, int64_t p0, int64
     return size - max64(overlap, 0);
 }
 
+/* max(0, ceil(a / b)) and min(hi, floor(a / b)) for b > 0 and hi >= 0,
+ * with hi * b fitting 64 bits. The tiles psum looks for are at the ends, a
+ * padding's width from them, so these answers usually need no division. */
+static int64_t ceil_div_pos(int64_t a, int64_t b)
+{
+    return a <= 0 ? 0 : a <= b ? 1 : ceil_div(a, b);
+}
+static int64_t floor_div_upto(int64_t a, int64_t b, int64_t hi)
+{
+    int64_t top = hi * b;
+    if (a >= top) return hi;
+    if (hi > 0 && a >= top - b) return hi - 1;
+    return floor_div_s(a, b);
+}
+
 typedef enum term_kind { TERM_SIZE, TERM_SLIDE_P, TERM_SLIDE_R } term_kind;
 
 /* What one P-tile contributes to a sum: its footprint under taps
@@ -208,10 +223,10 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
          * union of the two tap ranges for SLIDE_R. */
         int64_t u0 = kind == TERM_SLIDE_R ? rp0 : r0, un = kind == TERM_SLIDE_R ? r0 + nr - rp0 : nr;
         int64_t uspan = (tp - 1) * st + (un - 1) * dl;
-        first = max64(0, ceil_div_s(pad - r0 * dl - span, step));
-        last = min64(blocks - 1, floor_div_s(x->H - 1 + pad - r0 * dl, step));
-        in_lo = max64(0, ceil_div_s(pad - u0 * dl, step)) + (kind == TERM_SLIDE_P);
-        in_hi = min64(full - 1, floor_div_s(x->H - 1 - uspan + pad - u0 * dl, step));
+        first = ceil_div_pos(pad - r0 * dl - span, step);
+        last = floor_div_upto(x->H - 1 + pad - r0 * dl, step, blocks - 1);
+        in_lo = ceil_div_pos(pad - u0 * dl, step) + (kind == TERM_SLIDE_P);
+        in_hi = floor_div_upto(x->H - 1 - uspan + pad - u0 * dl, step, full - 1);
     }
     for (int64_t pt = first; pt <= last; pt++) {
         if (--*budget < 0) return EC_E_LIMIT;
