@@ -12,6 +12,11 @@ static ec_status overflow(char *msg, const char *what)
     return EC_E_OVERFLOW;
 }
 
+/* The tensors each dimension is relevant to (bit x for tensor x), one hex
+ * digit per ec_dim from N (lowest) to S: ec_rel_mask by dimension. N, P, Q:
+ * I and O (5); G: all (7); K: W and O (6); C, R, S: I and W (3). */
+#define REL_TENSORS 0x33553675u
+
 void cf_signature(const ec_dim order[EC_NDIMS], unsigned active, ec_reuse reuse, cf_sig *sig)
 {
     /* reuse_X = product of B_d over A_X: the dimensions with B_d > 1 above
@@ -30,8 +35,7 @@ void cf_signature(const ec_dim order[EC_NDIMS], unsigned active, ec_reuse reuse,
         ec_dim d = order[pos];
         if (!(active >> d & 1u)) continue;
         if (innermost < 0) innermost = (int)d;
-        unsigned rel = (ec_rel_mask(EC_TENSOR_I) >> d & 1u) | (ec_rel_mask(EC_TENSOR_W) >> d & 1u) << 1 |
-                       (ec_rel_mask(EC_TENSOR_O) >> d & 1u) << 2;
+        unsigned rel = REL_TENSORS >> (4 * d) & 7u;
         masks |= spread[passed & ~rel] << d;
         passed |= rel;
     }

@@ -113,6 +113,19 @@ typedef struct ec_axis {
     int64_t P, R, H, stride, dilation, pad;
 } ec_axis;
 
+/* The rows and the columns of a shape. Inline: every evaluation and every
+ * footprint sum of the tiling search starts here. */
+static inline ec_axis ec_shape_axis_h(const ec_shape *s)
+{
+    ec_axis a = {s->P, s->R, s->H, s->sh, s->dh, s->pt};
+    return a;
+}
+static inline ec_axis ec_shape_axis_w(const ec_shape *s)
+{
+    ec_axis a = {s->Q, s->S, s->W, s->sw, s->dw, s->pl};
+    return a;
+}
+
 /* A resolved dataflow: order and every tile known, tiles within extents. */
 typedef struct ec_plan {
     ec_policy policy;
@@ -146,8 +159,6 @@ ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *shape, char *msg)
  * *status and msg set. Reads the layer only. */
 const ec_shape *ec_layer_shape(const ec_layer *layer, ec_shape *scratch, ec_status *status,
                                char *msg);
-ec_axis ec_shape_axis_h(const ec_shape *shape);
-ec_axis ec_shape_axis_w(const ec_shape *shape);
 
 /* dataflow.c: the order of a named policy or the custom one. */
 void ec_policy_order(const ec_dataflow *dataflow, ec_dim order[EC_NDIMS]);

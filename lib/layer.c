@@ -174,18 +174,6 @@ const ec_shape *ec_layer_shape(const ec_layer *layer, ec_shape *scratch, ec_stat
     return *status == EC_OK ? scratch : NULL;
 }
 
-ec_axis ec_shape_axis_h(const ec_shape *s)
-{
-    ec_axis a = {s->P, s->R, s->H, s->sh, s->dh, s->pt};
-    return a;
-}
-
-ec_axis ec_shape_axis_w(const ec_shape *s)
-{
-    ec_axis a = {s->Q, s->S, s->W, s->sw, s->dw, s->pl};
-    return a;
-}
-
 ec_status ec_layer_check(ec_layer *layer)
 {
     if (!layer) return EC_E_NULL;
