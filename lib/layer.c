@@ -20,8 +20,8 @@ static int64_t minimum(ec_layer_param key) { return key >= EC_LAYER_PAD_TOP ? 0 
 /* Derives the cached shape of the current parameters (struct ec_layer). */
 static void derive_shape(ec_layer *l)
 {
-    char msg[EC_MSG_LEN];
-    l->shape_ok = ec_shape_from_layer(l, &l->shape, msg) == EC_OK;
+    /* No message: a layer is often invalid between two of its setters. */
+    l->shape_ok = ec_shape_from_layer(l, &l->shape, NULL) == EC_OK;
     memcpy(l->shape_of, l->v, sizeof l->shape_of);
 }
 
