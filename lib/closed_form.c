@@ -134,16 +134,29 @@ ec_status ec_closed_form(const ec_shape *s, const ec_memory *m, const ec_plan *p
     unsigned wh = sig.slide == CF_SLIDE_P ? FP_SLIDE_P : sig.slide == CF_SLIDE_R ? FP_SLIDE_R : 0;
     unsigned ww = sig.slide == CF_SLIDE_Q ? FP_SLIDE_P : sig.slide == CF_SLIDE_S ? FP_SLIDE_R : 0;
     int64_t budget = FP_BUDGET_EVALUATE;
+    const fp_sums *pw = &w;
     ec_status st = fp_axis_sums(&ah, p->footprint, p->tile[EC_DIM_P], p->tile[EC_DIM_R], wh, &h, &budget);
-    if (!st) st = fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], ww, &w, &budget);
+    if (!st && ww == wh && p->tile[EC_DIM_Q] == p->tile[EC_DIM_P] &&
+        p->tile[EC_DIM_S] == p->tile[EC_DIM_R] && aw.P == ah.P && aw.R == ah.R && aw.H == ah.H &&
+        aw.stride == ah.stride && aw.dilation == ah.dilation && aw.pad == ah.pad) {
+        /* Square layer and tiles: the columns' sums are the rows'. The
+         * budget is charged as if they had been counted again, so that a
+         * limit is hit exactly where it was (the same answers). */
+        int64_t used = FP_BUDGET_EVALUATE - budget;
+        budget -= used;
+        if (budget < 0) st = EC_E_LIMIT;
+        pw = &h;
+    } else if (!st) {
+        st = fp_axis_sums(&aw, p->footprint, p->tile[EC_DIM_Q], p->tile[EC_DIM_S], ww, &w, &budget);
+    }
     if (st == EC_E_LIMIT) {
         ec_msg(msg, "closed form: more than 2^22 border footprints to count (kernel or output "
                     "tiles too small for the extents); use larger tiles");
         return st;
     }
     if (st) return overflow(msg, "an input footprint sum");
-    cf_capacity(p, &h, &w, cap);
+    cf_capacity(p, &h, pw, cap);
     st = ec_memory_fits(m, cap, msg);
     if (st) return st;
-    return cf_counts_sig(s, &sig, p->blocks, &h, &w, c, msg);
+    return cf_counts_sig(s, &sig, p->blocks, &h, pw, c, msg);
 }
