@@ -58,18 +58,23 @@ static ec_status run(const ec_layer *layer, const ec_memory *memory, const ec_da
 {
     ec_status st = check_args(layer, memory, dataflow, result);
     if (st) return st;
-    char msg[EC_MSG_LEN] = "";
-    ec_shape shape;
+    /* Only the terminator: zeroing all of it costs more than the closed form's
+     * arithmetic. */
+    char msg[EC_MSG_LEN];
+    msg[0] = '\0';
+    ec_shape scratch;
     ec_plan plan;
-    ec_counts counts;
-    st = ec_shape_from_layer(layer, &shape, msg);
-    if (st == EC_OK) st = ec_plan_resolve(&shape, memory, dataflow, &plan, &result->al, msg);
-    if (st == EC_OK) st = count(&shape, memory, &plan, &counts, &result->al, msg);
+    const ec_shape *shape = ec_layer_shape(layer, &scratch, &st, msg);
+    if (st == EC_OK) st = ec_plan_resolve(shape, memory, dataflow, &plan, &result->al, msg);
+    /* Counted in place: a copy of counts just stored would wait on those
+     * stores. A failure leaves the result invalid, so partial counts are
+     * never read. */
+    if (st == EC_OK) st = count(shape, memory, &plan, &result->counts, &result->al, msg);
     if (st != EC_OK) return ec_result_fail(result, st, msg);
-    st = ec_result_store(result, memory, &plan, &counts); /* fails the result itself */
+    st = ec_result_store(result, memory, &plan, &result->counts); /* fails the result itself */
     if (st != EC_OK) return st;
-    report_partition(result, &shape, memory, &plan);
-    attach_bound(result, &shape, memory);
+    report_partition(result, shape, memory, &plan);
+    attach_bound(result, shape, memory);
     return EC_OK;
 }
 

@@ -163,6 +163,21 @@ static int64_t fresh_rows(const ec_axis *x, ec_footprint mode, int64_t p0, int64
     return size - max64(overlap, 0);
 }
 
+/* max(0, ceil(a / b)) and min(hi, floor(a / b)) for b > 0 and hi >= 0,
+ * with hi * b fitting 64 bits. The tiles psum looks for are at the ends, a
+ * padding's width from them, so these answers usually need no division. */
+static int64_t ceil_div_pos(int64_t a, int64_t b)
+{
+    return a <= 0 ? 0 : a <= b ? 1 : ceil_div(a, b);
+}
+static int64_t floor_div_upto(int64_t a, int64_t b, int64_t hi)
+{
+    int64_t top = hi * b;
+    if (a >= top) return hi;
+    if (hi > 0 && a >= top - b) return hi - 1;
+    return floor_div_s(a, b);
+}
+
 typedef enum term_kind { TERM_SIZE, TERM_SLIDE_P, TERM_SLIDE_R } term_kind;
 
 /* What one P-tile contributes to a sum: its footprint under taps
@@ -193,16 +208,26 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
                       int64_t *budget)
 {
     const int64_t st = x->stride, dl = x->dilation, pad = x->pad;
-    int64_t blocks = ceil_div(x->P, tp), full = x->P / tp, step = tp * st;
     int64_t span = (tp - 1) * st + (nr - 1) * dl;
-    /* Taps whose reads decide whether the term is a translate: the union of
-     * the two tap ranges for SLIDE_R. */
-    int64_t u0 = kind == TERM_SLIDE_R ? rp0 : r0, un = kind == TERM_SLIDE_R ? r0 + nr - rp0 : nr;
-    int64_t uspan = (tp - 1) * st + (un - 1) * dl;
-    int64_t first = max64(0, ceil_div_s(pad - r0 * dl - span, step));
-    int64_t last = min64(blocks - 1, floor_div_s(x->H - 1 + pad - r0 * dl, step));
-    int64_t in_lo = max64(0, ceil_div_s(pad - u0 * dl, step)) + (kind == TERM_SLIDE_P);
-    int64_t in_hi = min64(full - 1, floor_div_s(x->H - 1 - uspan + pad - u0 * dl, step));
+    int64_t first, last, in_lo, in_hi;
+    if (tp >= x->P) {
+        /* One P-tile, the common whole tile: the bounds below without their
+         * divisions. It counts when its reads [b, b + span] meet [0, H). */
+        int64_t b = r0 * dl - pad;
+        first = b + span >= 0 ? 0 : 1;
+        last = b <= x->H - 1 ? 0 : -1;
+        in_lo = in_hi = 0; /* no run of translates */
+    } else {
+        int64_t full = x->P / tp, blocks = full + (x->P % tp != 0), step = tp * st;
+        /* Taps whose reads decide whether the term is a translate: the
+         * union of the two tap ranges for SLIDE_R. */
+        int64_t u0 = kind == TERM_SLIDE_R ? rp0 : r0, un = kind == TERM_SLIDE_R ? r0 + nr - rp0 : nr;
+        int64_t uspan = (tp - 1) * st + (un - 1) * dl;
+        first = ceil_div_pos(pad - r0 * dl - span, step);
+        last = floor_div_upto(x->H - 1 + pad - r0 * dl, step, blocks - 1);
+        in_lo = ceil_div_pos(pad - u0 * dl, step) + (kind == TERM_SLIDE_P);
+        in_hi = floor_div_upto(x->H - 1 - uspan + pad - u0 * dl, step, full - 1);
+    }
     for (int64_t pt = first; pt <= last; pt++) {
         if (--*budget < 0) return EC_E_LIMIT;
         int64_t v = term(x, mode, kind, tp, pt, r0, nr, rp0), n = 1;
@@ -220,20 +245,28 @@ static ec_status psum(const ec_axis *x, ec_footprint mode, term_kind kind, int64
 ec_status fp_axis_sums(const ec_axis *x, ec_footprint mode, int64_t tp, int64_t tr,
                        unsigned want, fp_sums *out, int64_t *budget)
 {
-    fp_sums s = {0, 0, 0, 0};
-    int64_t rblocks = ceil_div(x->R, tr);
+    /* Scalars, stored one by one: a struct built by scalar stores and then
+     * copied whole is read back by wide loads that wait for those stores
+     * (a store-forwarding stall, a tenth of an evaluation). */
+    int64_t sum = 0, slide_p = 0, slide_r = 0, max = 0;
+    int64_t rblocks = tr >= x->R ? 1 : ceil_div(x->R, tr);
     ec_status st = EC_OK;
     for (int64_t rt = 0; rt < rblocks && !st; rt++) {
         int64_t r0 = rt * tr, nr = min64(tr, x->R - r0);
         if (--*budget < 0) return EC_E_LIMIT; /* even R-tiles of pure padding cost */
-        st = psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.sum, &s.max, budget);
+        st = psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &sum, &max, budget);
         if (!st && (want & FP_SLIDE_P))
-            st = psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &s.slide_p, NULL, budget);
+            st = psum(x, mode, TERM_SLIDE_P, tp, r0, nr, 0, &slide_p, NULL, budget);
         /* Along R the first R-tile of each sweep is read whole. */
         if (!st && (want & FP_SLIDE_R))
-            st = rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &s.slide_r, NULL, budget)
-                         : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &s.slide_r, NULL, budget);
+            st = rt == 0 ? psum(x, mode, TERM_SIZE, tp, r0, nr, 0, &slide_r, NULL, budget)
+                         : psum(x, mode, TERM_SLIDE_R, tp, r0, nr, r0 - tr, &slide_r, NULL, budget);
     }
-    if (st == EC_OK) *out = s;
+    if (st == EC_OK) {
+        out->sum = sum;
+        out->slide_p = slide_p;
+        out->slide_r = slide_r;
+        out->max = max;
+    }
     return st;
 }

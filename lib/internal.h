@@ -16,10 +16,27 @@
 #define EC_NTENSORS 3
 #define EC_NENERGIES 5
 
+/* A validated layer (section 1): every quantity below is known to fit. */
+typedef struct ec_shape {
+    int64_t N, C, K, G, H, W, R, S;
+    int64_t sh, sw, dh, dw, pt, pb, pl, pr;
+    int64_t Cg, Kg, P, Q;
+    int64_t extent[EC_NDIMS]; /* N G Kg Cg P Q R S, indexed by ec_dim */
+    int64_t size_I, size_W, size_O, macs;
+} ec_shape;
+
 /* Every handle starts with its allocator (see alloc.c). */
 struct ec_layer {
     ec_allocator al;
     int64_t v[EC_NLAYER_PARAMS]; /* indexed by ec_layer_param */
+    /* The validated shape of the parameters shape_of, derived by the
+     * setters (never by an evaluation, which takes the layer as const and
+     * may share it between threads), so that an evaluation only compares
+     * parameters instead of validating them: docs/guarantees.md, "Threads".
+     * Next to v, and the message last, for fewer cache lines read. */
+    int64_t shape_of[EC_NLAYER_PARAMS];
+    int shape_ok; /* shape is valid for shape_of */
+    ec_shape shape;
     char msg[EC_MSG_LEN];
 };
 
@@ -55,15 +72,6 @@ typedef struct ec_counts {
 } ec_counts;
 
 #define EC_NPARTS 7
-
-/* A validated layer (section 1): every quantity below is known to fit. */
-typedef struct ec_shape {
-    int64_t N, C, K, G, H, W, R, S;
-    int64_t sh, sw, dh, dw, pt, pb, pl, pr;
-    int64_t Cg, Kg, P, Q;
-    int64_t extent[EC_NDIMS]; /* N G Kg Cg P Q R S, indexed by ec_dim */
-    int64_t size_I, size_W, size_O, macs;
-} ec_shape;
 
 /* Section 7's lower bound (bound.c). */
 typedef struct ec_bound_parts {
@@ -106,6 +114,19 @@ typedef struct ec_axis {
     int64_t P, R, H, stride, dilation, pad;
 } ec_axis;
 
+/* The rows and the columns of a shape. Inline: every evaluation and every
+ * footprint sum of the tiling search starts here. */
+static inline ec_axis ec_shape_axis_h(const ec_shape *s)
+{
+    ec_axis a = {s->P, s->R, s->H, s->sh, s->dh, s->pt};
+    return a;
+}
+static inline ec_axis ec_shape_axis_w(const ec_shape *s)
+{
+    ec_axis a = {s->Q, s->S, s->W, s->sw, s->dw, s->pl};
+    return a;
+}
+
 /* A resolved dataflow: order and every tile known, tiles within extents. */
 typedef struct ec_plan {
     ec_policy policy;
@@ -133,8 +154,12 @@ void ec_msg(char *buf, const char *fmt, ...)
 
 /* layer.c: validate a layer and derive its shape; msg gets the reason. */
 ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *shape, char *msg);
-ec_axis ec_shape_axis_h(const ec_shape *shape);
-ec_axis ec_shape_axis_w(const ec_shape *shape);
+/* The same through the shape the setters derived, when the parameters have
+ * not changed since (ec_layer_set_gemm writes them directly): a pointer to
+ * it, or to *scratch filled by ec_shape_from_layer; NULL on error, with
+ * *status and msg set. Reads the layer only. */
+const ec_shape *ec_layer_shape(const ec_layer *layer, ec_shape *scratch, ec_status *status,
+                               char *msg);
 
 /* dataflow.c: the order of a named policy or the custom one. */
 void ec_policy_order(const ec_dataflow *dataflow, ec_dim order[EC_NDIMS]);

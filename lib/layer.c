@@ -17,6 +17,14 @@ static int is_settable(ec_layer_param key) { return (unsigned)key < EC_NLAYER_PA
 static int is_derived(ec_layer_param key) { return key >= EC_LAYER_P && key <= EC_LAYER_SIZE_O; }
 static int64_t minimum(ec_layer_param key) { return key >= EC_LAYER_PAD_TOP ? 0 : 1; }
 
+/* Derives the cached shape of the current parameters (struct ec_layer). */
+static void derive_shape(ec_layer *l)
+{
+    /* No message: a layer is often invalid between two of its setters. */
+    l->shape_ok = ec_shape_from_layer(l, &l->shape, NULL) == EC_OK;
+    memcpy(l->shape_of, l->v, sizeof l->shape_of);
+}
+
 ec_layer *ec_layer_create(void) { return ec_layer_create_with(NULL); }
 
 ec_layer *ec_layer_create_with(const ec_allocator *allocator)
@@ -24,6 +32,7 @@ ec_layer *ec_layer_create_with(const ec_allocator *allocator)
     ec_layer *l = ec_handle_create(allocator, sizeof *l);
     if (!l) return NULL;
     for (int i = 0; i < EC_NLAYER_PARAMS; i++) l->v[i] = minimum((ec_layer_param)i);
+    derive_shape(l);
     return l;
 }
 
@@ -48,6 +57,7 @@ ec_status ec_layer_set(ec_layer *layer, ec_layer_param key, int64_t value)
         return EC_E_RANGE;
     }
     layer->v[key] = value;
+    derive_shape(layer);
     return EC_OK;
 }
 
@@ -100,7 +110,8 @@ ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *s, char *msg)
 {
     const int64_t *v = layer->v;
     ec_status st;
-    memset(s, 0, sizeof *s);
+    /* No memset: every field is set below on success, and a failed shape
+     * is never read; `rep stos` was a seventh of an evaluation. */
     s->N = v[EC_LAYER_N]; s->C = v[EC_LAYER_C]; s->K = v[EC_LAYER_K]; s->G = v[EC_LAYER_G];
     s->H = v[EC_LAYER_H]; s->W = v[EC_LAYER_W]; s->R = v[EC_LAYER_R]; s->S = v[EC_LAYER_S];
     s->sh = v[EC_LAYER_STRIDE_H]; s->sw = v[EC_LAYER_STRIDE_W];
@@ -152,23 +163,25 @@ ec_status ec_shape_from_layer(const ec_layer *layer, ec_shape *s, char *msg)
     return EC_OK;
 }
 
-ec_axis ec_shape_axis_h(const ec_shape *s)
+const ec_shape *ec_layer_shape(const ec_layer *layer, ec_shape *scratch, ec_status *status,
+                               char *msg)
 {
-    ec_axis a = {s->P, s->R, s->H, s->sh, s->dh, s->pt};
-    return a;
-}
-
-ec_axis ec_shape_axis_w(const ec_shape *s)
-{
-    ec_axis a = {s->Q, s->S, s->W, s->sw, s->dw, s->pl};
-    return a;
+    if (layer->shape_ok && !memcmp(layer->shape_of, layer->v, sizeof layer->v)) {
+        *status = EC_OK;
+        return &layer->shape;
+    }
+    *status = ec_shape_from_layer(layer, scratch, msg);
+    return *status == EC_OK ? scratch : NULL;
 }
 
 ec_status ec_layer_check(ec_layer *layer)
 {
-    ec_shape s;
     if (!layer) return EC_E_NULL;
-    return ec_shape_from_layer(layer, &s, layer->msg);
+    ec_status st = ec_shape_from_layer(layer, &layer->shape, layer->msg);
+    /* Also refreshes the cached shape after ec_layer_set_gemm. */
+    layer->shape_ok = st == EC_OK;
+    memcpy(layer->shape_of, layer->v, sizeof layer->shape_of);
+    return st;
 }
 
 ec_status ec_layer_get(const ec_layer *layer, ec_layer_param key, int64_t *value)

@@ -47,15 +47,15 @@ double ec_energy_total(const ec_memory *memory, const ec_counts *counts)
 ec_status ec_result_store(ec_result *r, const ec_memory *memory, const ec_plan *plan,
                           const ec_counts *counts)
 {
-    double part[EC_NPARTS];
+    /* In place, as the counts: a failure leaves the result invalid. */
+    double *part = r->energy;
     energy_parts(memory, counts, part);
     /* Finite prices times counts can still exceed the largest double. */
     if (!isfinite(part[EC_PART_TOTAL]))
         return ec_result_fail(r, EC_E_OVERFLOW,
                               "energy: the counts times the per-access energies exceed the "
                               "largest double");
-    r->counts = *counts;
-    memcpy(r->energy, part, sizeof part);
+    if (counts != &r->counts) r->counts = *counts; /* ec_evaluate counts in place */
     r->policy = plan->policy;
     memcpy(r->order, plan->order, sizeof r->order);
     memcpy(r->tile, plan->tile, sizeof r->tile);

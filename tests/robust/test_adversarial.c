@@ -434,6 +434,28 @@ static void test_work_limits(void **state)
     assert_contains(ec_result_message(h->r), "explicitly");
 }
 
+/* The closed form's budget of 2^22 footprints is shared by the two axes. A
+ * square layer with square tiles has the same sums on both, which the
+ * closed form counts once (lib/closed_form.c); it must still charge them
+ * twice, so that the limit falls where it did: with every tile 1, each
+ * R-tile of one P-tile costs 2, so R = S = 10^6 spends 4 * 10^6 (in budget)
+ * and 1.5 * 10^6 spends 6 * 10^6 (refused), square or not. */
+static void test_square_axes_share_the_budget(void **state)
+{
+    handles *h = *state;
+    const int64_t ones[EC_NDIMS] = {1, 1, 1, 1, 1, 1, 1, 1};
+    set_tiles(h->d, ones);
+    ST(ec_dataflow_set(h->d, EC_DF_REUSE, EC_REUSE_REFETCH), EC_OK); /* no slide factor */
+    LAYER(h->l, EC_LAYER_H, 1000000, EC_LAYER_R, 1000000, EC_LAYER_W, 1000000, EC_LAYER_S, 1000000);
+    ST(evaluate(h, 0), EC_OK);
+    expect(h->r, 1000000LL * 1000000, 1000000LL * 1000000, 1, 1000000LL * 1000000, 1);
+    LAYER(h->l, EC_LAYER_H, 1500000, EC_LAYER_R, 1500000, EC_LAYER_W, 1500000, EC_LAYER_S, 1500000);
+    ST(evaluate(h, 0), EC_E_LIMIT);
+    assert_contains(ec_result_message(h->r), "2^22");
+    LAYER(h->l, EC_LAYER_W, 1500001, EC_LAYER_S, 1500001);
+    ST(evaluate(h, 0), EC_E_LIMIT);
+}
+
 /* Finite prices whose products with the counts exceed the largest double
  * (robustness bug 4, fixed in b123dab: the energy was +inf and the energy
  * gap NaN): EC_E_OVERFLOW, and the result is not evaluated. */
@@ -514,6 +536,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_automatic_tiling_on_huge_extents, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_tall_layer, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_work_limits, handles_setup, handles_teardown),
+        cmocka_unit_test_setup_teardown(test_square_axes_share_the_budget, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_energy_overflow, handles_setup, handles_teardown),
         cmocka_unit_test_setup_teardown(test_extremes_never_wrap, handles_setup, handles_teardown),
     };
