@@ -22,6 +22,26 @@ int hb_unclipped(const ec_axis *a);
 ec_status ec_hier_resolve(const ec_shape *shape, const ec_memory *memory,
                           const ec_dataflow *dataflow, ec_hier_nest *nest, char *msg);
 
+/* hier_nest.c: every level's mesh is a multiple of its outer level's (the
+ * check of ec_hier_resolve() that no mapping changes). */
+int ec_hier_meshes_ok(const ec_hier *h);
+
+/* hier_nest.c: the nest of a mapping known to be valid but for capacity --
+ * every factor >= 1 and the factors of each dimension multiplying to its
+ * extent, spatial factors within the fanouts, valid meshes, every order a
+ * permutation -- as ec_hier_resolve() builds it: EC_OK, or EC_E_CAPACITY
+ * as it would return (the search's candidates, docs/mapper.md 3.2). */
+ec_status ec_hier_nest_set(const ec_shape *shape, const ec_memory *memory,
+                           const int64_t factor[EC_HL][3][EC_NDIMS],
+                           const ec_dim order[EC_HL][EC_NDIMS], ec_hier_nest *nest);
+
+/* hier_result.c: what ec_hier_run() would report of a nest from
+ * ec_hier_nest_set() by the closed form: the total energy and the DRAM
+ * accesses (reads, fills and updates of level 0), or the status it would
+ * return; no message, no result written. */
+ec_status ec_hier_price(const ec_shape *shape, const ec_memory *memory, const ec_hier_nest *nest,
+                        ec_reuse reuse, double *energy, int64_t *dram);
+
 /* hier_eval.c: the flows in closed form. hier_count.c: by walking the nest. */
 ec_status ec_hier_flow_closed(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
                               ec_hier_flow *flow, char *msg);

@@ -48,24 +48,40 @@ static ec_status resolve_factors(const ec_shape *s, const ec_hier_map *map, int 
     return EC_OK;
 }
 
+/* The meshes of one axis as Timeloop resolves them (0: the outer level's),
+ * each a multiple of the outer one. */
+static ec_status mesh_axis(const ec_hier *h, int a, int64_t mesh[EC_HL + 1], char *msg)
+{
+    int L = h->levels;
+    mesh[0] = h->level[0].mesh[a] ? h->level[0].mesh[a] : 1;
+    for (int l = 1; l <= L + 1; l++) {
+        int64_t v = l <= L ? h->level[l].mesh[a] : h->mac_mesh[a];
+        mesh[l] = v ? v : mesh[l - 1];
+        if (mesh[l] % mesh[l - 1] != 0) {
+            ec_msg(msg, "memory: level %d (%s): mesh %c = %lld is not a multiple of the outer "
+                   "level's %lld", l, l <= L ? h->level[l].name : "MACs", a ? 'Y' : 'X',
+                   (long long)mesh[l], (long long)mesh[l - 1]);
+            return EC_E_RANGE;
+        }
+    }
+    return EC_OK;
+}
+
+int ec_hier_meshes_ok(const ec_hier *h)
+{
+    int64_t mesh[EC_HL + 1];
+    return mesh_axis(h, 0, mesh, NULL) == EC_OK && mesh_axis(h, 1, mesh, NULL) == EC_OK;
+}
+
 static ec_status resolve_meshes(const ec_hier *h, ec_hier_nest *n, char *msg)
 {
     int L = h->levels;
-    int64_t mesh[EC_HL + 1][2];
     for (int a = 0; a < 2; a++) {
-        mesh[0][a] = h->level[0].mesh[a] ? h->level[0].mesh[a] : 1;
-        for (int l = 1; l <= L + 1; l++) {
-            int64_t v = l <= L ? h->level[l].mesh[a] : h->mac_mesh[a];
-            mesh[l][a] = v ? v : mesh[l - 1][a];
-            if (mesh[l][a] % mesh[l - 1][a] != 0) {
-                ec_msg(msg, "memory: level %d (%s): mesh %c = %lld is not a multiple of the outer "
-                       "level's %lld", l, l <= L ? h->level[l].name : "MACs", a ? 'Y' : 'X',
-                       (long long)mesh[l][a], (long long)mesh[l - 1][a]);
-                return EC_E_RANGE;
-            }
-        }
+        int64_t mesh[EC_HL + 1];
+        ec_status st = mesh_axis(h, a, mesh, msg);
+        if (st) return st;
         for (int l = 0; l <= L; l++) {
-            int64_t fanout = mesh[l + 1][a] / mesh[l][a], prod = 1;
+            int64_t fanout = mesh[l + 1] / mesh[l], prod = 1;
             for (int d = 0; d < EC_NDIMS; d++)
                 if (ck_mul(prod, n->f[l][1 + a][d], &prod)) prod = INT64_MAX;
             if (prod > fanout) {
@@ -178,4 +194,19 @@ ec_status ec_hier_resolve(const ec_shape *s, const ec_memory *m, const ec_datafl
     if (st != EC_OK) return st;
     build_loops(n->L, n);
     return check_capacity(s, h, n, msg);
+}
+
+ec_status ec_hier_nest_set(const ec_shape *s, const ec_memory *m,
+                           const int64_t factor[EC_HL][3][EC_NDIMS],
+                           const ec_dim order[EC_HL][EC_NDIMS], ec_hier_nest *n)
+{
+    const ec_hier *h = &m->hier;
+    n->L = h->levels;
+    for (int l = 0; l <= n->L; l++) {
+        memcpy(n->order[l], order[l], sizeof n->order[l]);
+        memcpy(n->f[l], factor[l], sizeof n->f[l]);
+        n->keep[l] = (unsigned)h->level[l].keep;
+    }
+    build_loops(n->L, n);
+    return check_capacity(s, h, n, NULL);
 }

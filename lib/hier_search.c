@@ -38,6 +38,7 @@ typedef struct hs_ctx {
     ec_shape shape;
     ec_hier_nest nest; /* scratch of refused_early() */
     int unclipped; /* no input tile is clipped on either axis (docs/mapper.md, 3.1) */
+    int fast;      /* valid meshes: candidates are priced without ec_hier_run() */
     int64_t evaluated;
     int have;
     hs_map best;
@@ -76,10 +77,20 @@ static int fits_fanout(const hs_ctx *c, const hs_map *m)
     return 1;
 }
 
-static int eval(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
+/* A candidate within the fanouts: 1 and its energy and DRAM accesses when
+ * it evaluates. With valid meshes the nest is built from the candidate
+ * directly (its factors multiply to the extents and its orders are
+ * permutations by construction) and priced by the code behind
+ * ec_hier_run(), without formatting a result (docs/mapper.md, 3.2). */
+static int eval_fit(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
 {
-    if (!fits_fanout(c, m)) return 0;
     c->evaluated++;
+    if (c->fast) {
+        ec_dim order[EC_HL][EC_NDIMS];
+        for (int l = 0; l <= c->L; l++) build_order(c, m, l, order[l]);
+        return ec_hier_nest_set(&c->shape, c->mem, m->f, order, &c->nest) == EC_OK &&
+               ec_hier_price(&c->shape, c->mem, &c->nest, c->df.reuse, e, dram) == EC_OK;
+    }
     memcpy(c->df.map.factor, m->f, sizeof m->f);
     for (int l = 0; l <= c->L; l++) build_order(c, m, l, c->df.map.order[l]);
     if (ec_hier_run(c->layer, c->mem, &c->df, &c->tmp, EC_HIER_QUIET) != EC_OK) return 0;
@@ -89,6 +100,11 @@ static int eval(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
         for (int a = 0; a < EC_HACT; a++) s += c->tmp.hier.count[0][x][a];
     *dram = s;
     return 1;
+}
+
+static int eval(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
+{
+    return fits_fanout(c, m) && eval_fit(c, m, e, dram);
 }
 
 /* The documented order of ties: factors compared level by level (DRAM
@@ -176,7 +192,7 @@ static void enum_orders(hs_ctx *c, hs_map *m, int l)
     if (l > c->L) {
         double e;
         int64_t dram;
-        if (eval(c, m, &e, &dram)) offer(c, m, e, dram);
+        if (eval_fit(c, m, &e, &dram)) offer(c, m, e, dram); /* enum_factors() checked the fanouts */
         return;
     }
     /* the level's free dims that are not 1 first, in every order; the
@@ -230,6 +246,19 @@ static int refused_early(hs_ctx *c, const hs_map *m, int d)
         if (c->nslot[e] && c->dfree[e][0][0]) c->df.map.factor[0][0][e] = 0; /* the rest */
         else if (c->nslot[e]) return 0; /* DRAM's factor fixed: no rest to put there */
     ec_hier_nest *n = &c->nest;
+    if (c->fast) {
+        /* as ec_hier_resolve(): the rest (the fixed factors and 1s of a
+         * dimension not placed multiply to its extent / rem), then the
+         * fanouts, then the capacities */
+        hs_map t;
+        memcpy(t.f, c->df.map.factor, sizeof t.f);
+        for (int e = d; e < EC_NDIMS; e++)
+            if (t.f[0][0][e] == 0) t.f[0][0][e] = c->rem[e];
+        if (!fits_fanout(c, &t)) return 1;
+        ec_dim order[EC_HL][EC_NDIMS];
+        for (int l = 0; l <= c->L; l++) ec_hier_map_order(&c->df.map, l, order[l]);
+        return ec_hier_nest_set(&c->shape, c->mem, t.f, order, n) == EC_E_CAPACITY;
+    }
     return ec_hier_resolve(&c->shape, c->mem, &c->df, n, NULL) == EC_E_CAPACITY;
 }
 
@@ -650,6 +679,7 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
     c->unclipped = hb_unclipped(&ah) && hb_unclipped(&aw);
     c->shape = s;
     const ec_hier *h = &memory->hier;
+    c->fast = ec_hier_meshes_ok(h);
     const ec_hier_cons *k = &dataflow->cons;
     int L = c->L = h->levels;
 
