@@ -28,12 +28,15 @@ int ec_hier_meshes_ok(const ec_hier *h);
 
 /* hier_nest.c: the nest of a mapping known to be valid but for capacity --
  * every factor >= 1 and the factors of each dimension multiplying to its
- * extent, spatial factors within the fanouts, valid meshes, every order a
- * permutation -- as ec_hier_resolve() builds it: EC_OK, or EC_E_CAPACITY
- * as it would return (the search's candidates, docs/mapper.md 3.2). */
+ * extent, spatial factors within the fanouts, valid meshes -- as
+ * ec_hier_resolve() builds it, in two steps so that the many candidates a
+ * capacity refuses cost no loops (docs/mapper.md, 3.2): ec_hier_nest_set()
+ * takes the factors and checks the capacities (EC_OK or EC_E_CAPACITY, as
+ * ec_hier_resolve() would return); then, with every level's order (a
+ * permutation) written in nest->order, ec_hier_nest_loops() flattens it. */
 ec_status ec_hier_nest_set(const ec_shape *shape, const ec_memory *memory,
-                           const int64_t factor[EC_HL][3][EC_NDIMS],
-                           const ec_dim order[EC_HL][EC_NDIMS], ec_hier_nest *nest);
+                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_nest *nest);
+void ec_hier_nest_loops(ec_hier_nest *nest);
 
 /* hier_result.c: what ec_hier_run() would report of a nest from
  * ec_hier_nest_set() by the closed form: the total energy and the DRAM

@@ -123,16 +123,21 @@ static void build_loops(int L, ec_hier_nest *n)
         n->loop[k].stride = inner[n->loop[k].dim];
         inner[n->loop[k].dim] *= n->loop[k].n; /* <= the extent: no overflow */
     }
-    for (int d = 0; d < EC_NDIMS; d++) n->span[L + 1][d] = 1;
-    for (int l = L; l >= 0; l--)
-        for (int d = 0; d < EC_NDIMS; d++)
-            n->span[l][d] = n->span[l + 1][d] * n->f[l][0][d] * n->f[l][1][d] * n->f[l][2][d];
     n->instances[0] = 1;
     for (int l = 1; l <= L + 1; l++) {
         int64_t m = n->instances[l - 1];
         for (int d = 0; d < EC_NDIMS; d++) m *= n->f[l - 1][1][d] * n->f[l - 1][2][d];
         n->instances[l] = m; /* bounded by the fanouts, each <= 2^32 ... and by MACs */
     }
+}
+
+/* The tiles' extents: what the capacities read (no order needed). */
+static void build_spans(int L, ec_hier_nest *n)
+{
+    for (int d = 0; d < EC_NDIMS; d++) n->span[L + 1][d] = 1;
+    for (int l = L; l >= 0; l--)
+        for (int d = 0; d < EC_NDIMS; d++)
+            n->span[l][d] = n->span[l + 1][d] * n->f[l][0][d] * n->f[l][1][d] * n->f[l][2][d];
 }
 
 /* The largest bounding interval of rows over all tile positions of one axis. */
@@ -192,21 +197,22 @@ ec_status ec_hier_resolve(const ec_shape *s, const ec_memory *m, const ec_datafl
     ec_status st = resolve_factors(s, &df->map, n->L, n, msg);
     if (st == EC_OK) st = resolve_meshes(h, n, msg);
     if (st != EC_OK) return st;
+    build_spans(n->L, n);
     build_loops(n->L, n);
     return check_capacity(s, h, n, msg);
 }
 
 ec_status ec_hier_nest_set(const ec_shape *s, const ec_memory *m,
-                           const int64_t factor[EC_HL][3][EC_NDIMS],
-                           const ec_dim order[EC_HL][EC_NDIMS], ec_hier_nest *n)
+                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_nest *n)
 {
     const ec_hier *h = &m->hier;
     n->L = h->levels;
     for (int l = 0; l <= n->L; l++) {
-        memcpy(n->order[l], order[l], sizeof n->order[l]);
         memcpy(n->f[l], factor[l], sizeof n->f[l]);
         n->keep[l] = (unsigned)h->level[l].keep;
     }
-    build_loops(n->L, n);
+    build_spans(n->L, n);
     return check_capacity(s, h, n, NULL);
 }
+
+void ec_hier_nest_loops(ec_hier_nest *n) { build_loops(n->L, n); }

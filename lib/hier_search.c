@@ -39,6 +39,7 @@ typedef struct hs_ctx {
     ec_hier_nest nest; /* scratch of refused_early() */
     int unclipped; /* no input tile is clipped on either axis (docs/mapper.md, 3.1) */
     int fast;      /* valid meshes: candidates are priced without ec_hier_run() */
+    int m0_fits;   /* the fixed factors alone fit the fanouts */
     int64_t evaluated;
     int have;
     hs_map best;
@@ -86,10 +87,11 @@ static int eval_fit(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
 {
     c->evaluated++;
     if (c->fast) {
-        ec_dim order[EC_HL][EC_NDIMS];
-        for (int l = 0; l <= c->L; l++) build_order(c, m, l, order[l]);
-        return ec_hier_nest_set(&c->shape, c->mem, m->f, order, &c->nest) == EC_OK &&
-               ec_hier_price(&c->shape, c->mem, &c->nest, c->df.reuse, e, dram) == EC_OK;
+        ec_hier_nest *n = &c->nest;
+        if (ec_hier_nest_set(&c->shape, c->mem, m->f, n) != EC_OK) return 0;
+        for (int l = 0; l <= c->L; l++) build_order(c, m, l, n->order[l]);
+        ec_hier_nest_loops(n);
+        return ec_hier_price(&c->shape, c->mem, n, c->df.reuse, e, dram) == EC_OK;
     }
     memcpy(c->df.map.factor, m->f, sizeof m->f);
     for (int l = 0; l <= c->L; l++) build_order(c, m, l, c->df.map.order[l]);
@@ -213,7 +215,7 @@ static void enum_orders(hs_ctx *c, hs_map *m, int l)
     uint32_t seen[HS_SIGS];
     int nseen = 0;
     do {
-        if (l < c->L && c->unclipped) {
+        if (l < c->L && c->unclipped && nl > 1) { /* one order: nothing to merge */
             /* the fixed innermost loops follow the free ones */
             ec_dim full[EC_NDIMS];
             int nf = 0;
@@ -254,10 +256,8 @@ static int refused_early(hs_ctx *c, const hs_map *m, int d)
         memcpy(t.f, c->df.map.factor, sizeof t.f);
         for (int e = d; e < EC_NDIMS; e++)
             if (t.f[0][0][e] == 0) t.f[0][0][e] = c->rem[e];
-        if (!fits_fanout(c, &t)) return 1;
-        ec_dim order[EC_HL][EC_NDIMS];
-        for (int l = 0; l <= c->L; l++) ec_hier_map_order(&c->df.map, l, order[l]);
-        return ec_hier_nest_set(&c->shape, c->mem, t.f, order, n) == EC_E_CAPACITY;
+        if (!c->m0_fits) return 1; /* as fits_fanout(c, &t), see enum_factors() */
+        return ec_hier_nest_set(&c->shape, c->mem, t.f, n) == EC_E_CAPACITY;
     }
     return ec_hier_resolve(&c->shape, c->mem, &c->df, n, NULL) == EC_E_CAPACITY;
 }
@@ -267,7 +267,11 @@ static void enum_factors(hs_ctx *c, hs_map *m, int d, int i, int64_t left)
     if (i == 0) {
         while (d < EC_NDIMS && c->nslot[d] == 0) d++;
         if (d == EC_NDIMS) {
-            if (fits_fanout(c, m)) enum_orders(c, m, 0); /* eval() would refuse every order */
+            /* fits_fanout(c, m): a slot that some dimension may fill was
+             * checked with its final factors when the last such dimension
+             * was placed (slot_over() below), the others hold the fixed
+             * factors alone */
+            if (c->m0_fits) enum_orders(c, m, 0); /* eval() would refuse every order */
             return;
         }
         if (refused_early(c, m, d)) return;
@@ -757,6 +761,8 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         for (int i = 0; i < EC_NDIMS; i++)
             if (!(inner >> def[i] & 1u)) m0.perm[l][c->nfree[l]++] = def[i];
     }
+
+    c->m0_fits = fits_fanout(c, &m0);
 
     /* Baseline 1: the mapping set on the dataflow, as ec_evaluate() would
      * evaluate it; also a start when it honours the fixed factors. */
