@@ -38,16 +38,27 @@ ec_status ec_hier_nest_set(const ec_shape *shape, const ec_memory *memory,
                            const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_nest *nest);
 void ec_hier_nest_loops(ec_hier_nest *nest);
 
+/* hier_eval.c: the sums of clipped input axes kept across the closed forms
+ * of one layer's mappings (the mapper's candidates), in a table of fixed
+ * size (about 0.5 MB); it serves the shape it was created with (that
+ * pointer) and no other. NULL when out of memory. */
+typedef struct ec_hier_axis_cache ec_hier_axis_cache;
+ec_hier_axis_cache *ec_hier_axis_cache_create(const ec_allocator *al, const ec_shape *shape);
+void ec_hier_axis_cache_destroy(const ec_allocator *al, ec_hier_axis_cache *cache);
+
 /* hier_result.c: what ec_hier_run() would report of a nest from
  * ec_hier_nest_set() by the closed form: the total energy and the DRAM
  * accesses (reads, fills and updates of level 0), or the status it would
- * return; no message, no result written. */
+ * return; no message, no result written. cache may be NULL. */
 ec_status ec_hier_price(const ec_shape *shape, const ec_memory *memory, const ec_hier_nest *nest,
-                        ec_reuse reuse, double *energy, int64_t *dram);
+                        ec_reuse reuse, ec_hier_axis_cache *cache, double *energy, int64_t *dram);
 
 /* hier_eval.c: the flows in closed form. hier_count.c: by walking the nest. */
 ec_status ec_hier_flow_closed(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
                               ec_hier_flow *flow, char *msg);
+/* The same with a cache of axis sums (NULL: none). */
+ec_status ec_hier_flow_cached(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
+                              ec_hier_axis_cache *cache, ec_hier_flow *flow, char *msg);
 ec_status ec_hier_flow_walk(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
                             ec_hier_flow *flow, const ec_allocator *al, char *msg);
 

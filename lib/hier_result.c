@@ -225,13 +225,13 @@ ec_status ec_hier_run(const ec_layer *layer, const ec_memory *memory, const ec_d
 }
 
 ec_status ec_hier_price(const ec_shape *shape, const ec_memory *memory, const ec_hier_nest *nest,
-                        ec_reuse reuse, double *energy, int64_t *dram)
+                        ec_reuse reuse, ec_hier_axis_cache *cache, double *energy, int64_t *dram)
 {
     ec_hier_flow flow;
     ec_hier_counts h;
     ec_counts counts;
     double part[EC_NPARTS];
-    ec_status st = ec_hier_flow_closed(shape, nest, reuse, &flow, NULL);
+    ec_status st = ec_hier_flow_cached(shape, nest, reuse, cache, &flow, NULL);
     if (st == EC_OK) st = apply_rules(nest, &flow, &h, NULL);
     if (st == EC_OK) st = price(shape, memory, nest, &h, &counts, part, NULL);
     if (st != EC_OK) return st;

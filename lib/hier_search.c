@@ -40,6 +40,7 @@ typedef struct hs_ctx {
     int unclipped; /* no input tile is clipped on either axis (docs/mapper.md, 3.1) */
     int fast;      /* valid meshes: candidates are priced without ec_hier_run() */
     int m0_fits;   /* the fixed factors alone fit the fanouts */
+    ec_hier_axis_cache *axes; /* clipped inputs: their axis sums (NULL: none) */
     int64_t evaluated;
     int have;
     hs_map best;
@@ -91,7 +92,7 @@ static int eval_fit(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
         if (ec_hier_nest_set(&c->shape, c->mem, m->f, n) != EC_OK) return 0;
         for (int l = 0; l <= c->L; l++) build_order(c, m, l, n->order[l]);
         ec_hier_nest_loops(n);
-        return ec_hier_price(&c->shape, c->mem, n, c->df.reuse, e, dram) == EC_OK;
+        return ec_hier_price(&c->shape, c->mem, n, c->df.reuse, c->axes, e, dram) == EC_OK;
     }
     memcpy(c->df.map.factor, m->f, sizeof m->f);
     for (int l = 0; l <= c->L; l++) build_order(c, m, l, c->df.map.order[l]);
@@ -763,6 +764,8 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
     }
 
     c->m0_fits = fits_fanout(c, &m0);
+    /* out of memory here only costs speed */
+    if (!c->unclipped && c->fast) c->axes = ec_hier_axis_cache_create(&result->al, &c->shape);
 
     /* Baseline 1: the mapping set on the dataflow, as ec_evaluate() would
      * evaluate it; also a start when it honours the fixed factors. */
@@ -865,6 +868,7 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         }
     }
     int none = !use_base && !c->have;
+    ec_hier_axis_cache_destroy(&result->al, c->axes);
     ec_free(&result->al, c);
     if (none) {
         ec_msg(msg, "search: no mapping of the space fits the hierarchy (capacities, fanouts "
