@@ -4,8 +4,8 @@
  * ("Exact searches"); otherwise a local search from documented baselines
  * ("The local search"), never worse than them, with an energy lower bound
  * ("The bound"). Every candidate is counted by the closed form of
- * hier_eval.c through ec_hier_run(), so what the search compares is what
- * ec_evaluate() reports. */
+ * hier_eval.c and priced by the code behind ec_hier_run() ("Pruning and
+ * pricing"), so what the search compares is what ec_evaluate() reports. */
 #include "hier_internal.h"
 
 #include "checked.h"
