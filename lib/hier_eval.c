@@ -65,6 +65,8 @@ typedef struct hx_axis_run {
     int pos;       /* the stepping loop, or -1 for the first step */
     int slide;     /* the child receives new minus old on this axis */
     int dedup;     /* identical parts of siblings count once */
+    const int *axl; /* the loops over dp or dr above c, outermost first */
+    int naxl;
 } hx_axis_run;
 
 #define HX_MAXL (2 * 3 * EC_HL) /* loops of one axis above a level: 2 dims x 3 kinds x EC_HL */
@@ -77,9 +79,9 @@ static int axis_categories(const hx_axis_run *r, int idx[HX_MAXL], int cat[HX_MA
     const ec_hier_nest *n = r->n;
     int nl = 0;
     *children = 0;
-    for (int k = 0; k < n->first[r->c]; k++) {
+    for (int j = 0; j < r->naxl; j++) {
+        int k = r->axl[j];
         const hn_loop *lp = &n->loop[k];
-        if (lp->dim != r->dp && lp->dim != r->dr) continue;
         int ct;
         if (lp->kind != EC_LOOP_TEMPORAL) ct = lp->level == r->c - 1 ? CAT_CHILD : CAT_FREE;
         else if (r->pos < 0) ct = CAT_FIXED0;
@@ -487,6 +489,12 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
     int64_t R = 0, C = 0;
     hx_memo memo_h, memo_w;
     memo_h.n = memo_w.n = 0;
+    int axl_h[HX_MAXL], axl_w[HX_MAXL], nh = 0, nw = 0; /* each axis's loops, found once */
+    for (int k = 0; k < n->first[c]; k++) {
+        ec_dim d = n->loop[k].dim;
+        if (d == EC_DIM_P || d == EC_DIM_R) axl_h[nh++] = k;
+        else if (d == EC_DIM_Q || d == EC_DIM_S) axl_w[nw++] = k;
+    }
     for (int pos = -1; pos < n->first[c]; pos++) {
         int64_t mult = PS;
         int slide_h = 0, slide_w = 0;
@@ -507,8 +515,8 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
             }
         }
         for (int dedup = 0; dedup < 2; dedup++) {
-            hx_axis_run rh = {n, &ah, EC_DIM_P, EC_DIM_R, c, pos, slide_h, dedup};
-            hx_axis_run rw = {n, &aw, EC_DIM_Q, EC_DIM_S, c, pos, slide_w, dedup};
+            hx_axis_run rh = {n, &ah, EC_DIM_P, EC_DIM_R, c, pos, slide_h, dedup, axl_h, nh};
+            hx_axis_run rw = {n, &aw, EC_DIM_Q, EC_DIM_S, c, pos, slide_w, dedup, axl_w, nw};
             int64_t sh, sw, v;
             ec_status st = axis_sum(&rh, &memo_h, cache, &sh);
             if (st == EC_OK) st = axis_sum(&rw, &memo_w, cache, &sw);
