@@ -33,9 +33,17 @@ int ec_hier_meshes_ok(const ec_hier *h);
  * capacity refuses cost no loops (docs/mapper.md, 3.2): ec_hier_nest_set()
  * takes the factors and checks the capacities (EC_OK or EC_E_CAPACITY, as
  * ec_hier_resolve() would return); then, with every level's order (a
- * permutation) written in nest->order, ec_hier_nest_loops() flattens it. */
+ * permutation) written in nest->order, ec_hier_nest_loops() flattens it.
+ * memo (NULL: none) keeps, for one layer, the largest bounding interval of
+ * input rows of each tile size on a clipped axis, which the capacities
+ * read (64 cells an axis, direct-mapped, about 3 KB). */
+#define EC_HIER_ROWS_MEMO 64
+typedef struct ec_hier_rows_memo { /* tp == 0: an empty cell; zeroed to start */
+    int64_t tp[2][EC_HIER_ROWS_MEMO], tr[2][EC_HIER_ROWS_MEMO], rows[2][EC_HIER_ROWS_MEMO];
+} ec_hier_rows_memo;
 ec_status ec_hier_nest_set(const ec_shape *shape, const ec_memory *memory,
-                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_nest *nest);
+                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_rows_memo *memo,
+                           ec_hier_nest *nest);
 void ec_hier_nest_loops(ec_hier_nest *nest);
 
 /* hier_eval.c: the sums of clipped input axes kept across the closed forms

@@ -154,7 +154,23 @@ static int64_t max_rows(const ec_axis *a, int64_t tp, int64_t tr)
     return best;
 }
 
-static ec_status check_capacity(const ec_shape *s, const ec_hier *h, ec_hier_nest *n, char *msg)
+/* max_rows() through the memo of a search (the same values, computed once
+ * per tile size). */
+static int64_t max_rows_kept(const ec_axis *a, int axis, int64_t tp, int64_t tr,
+                             ec_hier_rows_memo *memo)
+{
+    if (!memo || hb_unclipped(a)) return max_rows(a, tp, tr);
+    size_t i = (size_t)(((uint64_t)tp * 31u + (uint64_t)tr) % EC_HIER_ROWS_MEMO);
+    if (memo->tp[axis][i] == tp && memo->tr[axis][i] == tr) return memo->rows[axis][i];
+    int64_t v = max_rows(a, tp, tr);
+    memo->tp[axis][i] = tp;
+    memo->tr[axis][i] = tr;
+    memo->rows[axis][i] = v;
+    return v;
+}
+
+static ec_status check_capacity(const ec_shape *s, const ec_hier *h, ec_hier_nest *n,
+                                ec_hier_rows_memo *memo, char *msg)
 {
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
     for (int c = 1; c <= n->L; c++) {
@@ -164,8 +180,8 @@ static ec_status check_capacity(const ec_shape *s, const ec_hier *h, ec_hier_nes
         need[EC_TENSOR_O] = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_K] * t[EC_DIM_P] * t[EC_DIM_Q];
         need[EC_TENSOR_I] = 0;
         if (n->keep[c] & 1u) {
-            int64_t rows = max_rows(&ah, t[EC_DIM_P], t[EC_DIM_R]);
-            int64_t cols = max_rows(&aw, t[EC_DIM_Q], t[EC_DIM_S]);
+            int64_t rows = max_rows_kept(&ah, 0, t[EC_DIM_P], t[EC_DIM_R], memo);
+            int64_t cols = max_rows_kept(&aw, 1, t[EC_DIM_Q], t[EC_DIM_S], memo);
             need[EC_TENSOR_I] = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_C] * rows * cols;
         }
         int64_t total = 0;
@@ -199,11 +215,12 @@ ec_status ec_hier_resolve(const ec_shape *s, const ec_memory *m, const ec_datafl
     if (st != EC_OK) return st;
     build_spans(n->L, n);
     build_loops(n->L, n);
-    return check_capacity(s, h, n, msg);
+    return check_capacity(s, h, n, NULL, msg);
 }
 
 ec_status ec_hier_nest_set(const ec_shape *s, const ec_memory *m,
-                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_nest *n)
+                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_rows_memo *memo,
+                           ec_hier_nest *n)
 {
     const ec_hier *h = &m->hier;
     n->L = h->levels;
@@ -212,7 +229,7 @@ ec_status ec_hier_nest_set(const ec_shape *s, const ec_memory *m,
         n->keep[l] = (unsigned)h->level[l].keep;
     }
     build_spans(n->L, n);
-    return check_capacity(s, h, n, NULL);
+    return check_capacity(s, h, n, memo, NULL);
 }
 
 void ec_hier_nest_loops(ec_hier_nest *n) { build_loops(n->L, n); }

@@ -41,6 +41,7 @@ typedef struct hs_ctx {
     int fast;      /* valid meshes: candidates are priced without ec_hier_run() */
     int m0_fits;   /* the fixed factors alone fit the fanouts */
     ec_hier_axis_cache *axes; /* clipped inputs: their axis sums (NULL: none) */
+    ec_hier_rows_memo rows;   /* clipped inputs: rows of each tile size (capacities) */
     int64_t evaluated;
     int have;
     hs_map best;
@@ -89,7 +90,7 @@ static int eval_fit(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
     c->evaluated++;
     if (c->fast) {
         ec_hier_nest *n = &c->nest;
-        if (ec_hier_nest_set(&c->shape, c->mem, m->f, n) != EC_OK) return 0;
+        if (ec_hier_nest_set(&c->shape, c->mem, m->f, &c->rows, n) != EC_OK) return 0;
         for (int l = 0; l <= c->L; l++) build_order(c, m, l, n->order[l]);
         ec_hier_nest_loops(n);
         return ec_hier_price(&c->shape, c->mem, n, c->df.reuse, c->axes, e, dram) == EC_OK;
@@ -258,7 +259,7 @@ static int refused_early(hs_ctx *c, const hs_map *m, int d)
         for (int e = d; e < EC_NDIMS; e++)
             if (t.f[0][0][e] == 0) t.f[0][0][e] = c->rem[e];
         if (!c->m0_fits) return 1; /* as fits_fanout(c, &t), see enum_factors() */
-        return ec_hier_nest_set(&c->shape, c->mem, t.f, n) == EC_E_CAPACITY;
+        return ec_hier_nest_set(&c->shape, c->mem, t.f, &c->rows, n) == EC_E_CAPACITY;
     }
     return ec_hier_resolve(&c->shape, c->mem, &c->df, n, NULL) == EC_E_CAPACITY;
 }
