@@ -599,7 +599,7 @@ static int count_classes(const hs_ctx *c, const hs_map *m0, hs_classes *cs)
         for (int d = 0; d < EC_NDIMS; d++) s.live[l] += cs->isfree[l][d] && m0->f[l][0][d] > 1;
         for (int k = 1; k < 3; k++) {
             int64_t fan = c->fan[l][k], p = 1;
-            if (fan >= UINT32_MAX) return -1;
+            if (fan >= INT32_MAX) return -1; /* products of two such stay in 64 bits */
             for (int d = 0; d < EC_NDIMS; d++) {
                 if (m0->f[l][k][d] > fan) p = fan + 1;
                 else if ((p *= m0->f[l][k][d]) > fan) p = fan + 1;
@@ -626,7 +626,6 @@ static int count_classes(const hs_ctx *c, const hs_map *m0, hs_classes *cs)
         }
         cs->nlist = cs->n;
         cs->n = 0;
-
     }
     int64_t assignments = 0, total = 0;
     for (int j = 0; j < cs->nlist; j++) {
