@@ -65,6 +65,8 @@ typedef struct hx_axis_run {
     int pos;       /* the stepping loop, or -1 for the first step */
     int slide;     /* the child receives new minus old on this axis */
     int dedup;     /* identical parts of siblings count once */
+    const int *axl; /* the loops over dp or dr above c, outermost first */
+    int naxl;
 } hx_axis_run;
 
 #define HX_MAXL (2 * 3 * EC_HL) /* loops of one axis above a level: 2 dims x 3 kinds x EC_HL */
@@ -77,9 +79,9 @@ static int axis_categories(const hx_axis_run *r, int idx[HX_MAXL], int cat[HX_MA
     const ec_hier_nest *n = r->n;
     int nl = 0;
     *children = 0;
-    for (int k = 0; k < n->first[r->c]; k++) {
+    for (int j = 0; j < r->naxl; j++) {
+        int k = r->axl[j];
         const hn_loop *lp = &n->loop[k];
-        if (lp->dim != r->dp && lp->dim != r->dr) continue;
         int ct;
         if (lp->kind != EC_LOOP_TEMPORAL) ct = lp->level == r->c - 1 ? CAT_CHILD : CAT_FREE;
         else if (r->pos < 0) ct = CAT_FIXED0;
@@ -236,7 +238,76 @@ typedef struct hx_memo {
     } e[24];
 } hx_memo;
 
-static ec_status axis_sum(const hx_axis_run *r, hx_memo *memo, int64_t *out)
+/* Sums of clipped axes kept across evaluations of one layer (the mapper's
+ * candidates, docs/mapper.md 3.2): an axis sum depends only on the axis,
+ * the child's tile (tp, tr), slide, dedup and the axis's loops above the
+ * child (category, dimension, factor, stride, in nest order), which many
+ * candidates share; the key holds all of them, so a hit is the very sum
+ * the walk would give. A fixed table, 4 cells probed per key, the first
+ * overwritten when all are taken: bounded memory, answers unchanged. */
+#define HX_CACHE_LOOPS 12  /* axes with more loops are not kept */
+#define HX_CACHE_CELLS 2048 /* a power of two; about 0.5 MB */
+
+typedef struct hx_key {
+    int64_t tp, tr;
+    int64_t n[HX_CACHE_LOOPS], stride[HX_CACHE_LOOPS];
+    unsigned char cat[HX_CACHE_LOOPS], isp[HX_CACHE_LOOPS];
+    unsigned char axis, slide, dedup, nl;
+} hx_key;
+
+struct ec_hier_axis_cache {
+    const ec_shape *shape; /* the layer whose sums are kept */
+    struct {
+        hx_key key;
+        int64_t value;
+        int used;
+    } cell[HX_CACHE_CELLS];
+};
+
+ec_hier_axis_cache *ec_hier_axis_cache_create(const ec_allocator *al, const ec_shape *shape)
+{
+    ec_hier_axis_cache *k = ec_calloc(al, 1, sizeof *k);
+    if (k) k->shape = shape;
+    return k;
+}
+
+void ec_hier_axis_cache_destroy(const ec_allocator *al, ec_hier_axis_cache *cache)
+{
+    ec_free(al, cache);
+}
+
+/* The key of a walk; 0 when it has too many loops to keep. */
+static int axis_key(const hx_axis_run *r, int nl, const int idx[HX_MAXL], const int cat[HX_MAXL],
+                    int dedup, hx_key *key, uint64_t *hash)
+{
+    if (nl > HX_CACHE_LOOPS) return 0;
+    memset(key, 0, sizeof *key);
+    key->tp = r->n->span[r->c][r->dp];
+    key->tr = r->n->span[r->c][r->dr];
+    for (int j = 0; j < nl; j++) {
+        const hn_loop *lp = &r->n->loop[idx[j]];
+        key->n[j] = lp->n;
+        key->stride[j] = lp->stride;
+        key->cat[j] = (unsigned char)cat[j];
+        key->isp[j] = lp->dim == r->dp;
+    }
+    key->axis = r->dp == EC_DIM_Q;
+    key->slide = (unsigned char)r->slide;
+    key->dedup = (unsigned char)dedup;
+    key->nl = (unsigned char)nl;
+    uint64_t h = (uint64_t)key->tp * 0x9E3779B97F4A7C15ull ^ (uint64_t)key->tr;
+    h = h * 0xBF58476D1CE4E5B9ull ^ (uint64_t)(key->axis | key->slide << 1 | key->dedup << 2 | nl << 3);
+    for (int j = 0; j < nl; j++) {
+        h = (h ^ (uint64_t)key->n[j]) * 0x94D049BB133111EBull;
+        h = (h ^ (uint64_t)key->stride[j] << 8 ^ (uint64_t)(key->cat[j] << 1 | key->isp[j])) *
+            0x9E3779B97F4A7C15ull;
+    }
+    *hash = h ^ h >> 29;
+    return 1;
+}
+
+static ec_status axis_sum(const hx_axis_run *r, hx_memo *memo, ec_hier_axis_cache *cache,
+                          int64_t *out)
 {
     int idx[HX_MAXL], cat[HX_MAXL], children;
     int nl = axis_categories(r, idx, cat, &children);
@@ -254,7 +325,33 @@ static ec_status axis_sum(const hx_axis_run *r, hx_memo *memo, int64_t *out)
         }
     hx_axis_run rr = *r;
     rr.dedup = dedup;
-    ec_status st = axis_sum_walk(&rr, nl, idx, cat, out);
+    hx_key key;
+    uint64_t hash = 0;
+    int keyed = cache && axis_key(r, nl, idx, cat, dedup, &key, &hash);
+    ec_status st = EC_OK;
+    int hit = 0;
+    if (keyed)
+        for (uint64_t i = 0; i < 4 && !hit; i++) {
+            size_t at = (size_t)((hash + i) & (HX_CACHE_CELLS - 1));
+            if (cache->cell[at].used && !memcmp(&cache->cell[at].key, &key, sizeof key)) {
+                *out = cache->cell[at].value;
+                hit = 1;
+            }
+        }
+    if (!hit) st = axis_sum_walk(&rr, nl, idx, cat, out);
+    if (st == EC_OK && keyed && !hit) {
+        size_t at = (size_t)(hash & (HX_CACHE_CELLS - 1));
+        for (uint64_t i = 0; i < 4; i++) {
+            size_t a = (size_t)((hash + i) & (HX_CACHE_CELLS - 1));
+            if (!cache->cell[a].used) {
+                at = a;
+                break;
+            }
+        }
+        cache->cell[at].key = key;
+        cache->cell[at].value = *out;
+        cache->cell[at].used = 1;
+    }
     if (st == EC_OK && memo->n < (int)(sizeof memo->e / sizeof memo->e[0])) {
         memcpy(memo->e[memo->n].cat, cat, sizeof(int) * (size_t)nl);
         memo->e[memo->n].slide = r->slide;
@@ -369,7 +466,7 @@ static ec_status flow_inputs_translates(const ec_shape *s, const ec_hier_nest *n
 
 /* Inputs received by level c (1..L) and sent by level c - 1. */
 static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec_reuse reuse,
-                             int64_t *raw, int64_t *content)
+                             ec_hier_axis_cache *cache, int64_t *raw, int64_t *content)
 {
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
     if (hb_unclipped(&ah) && hb_unclipped(&aw))
@@ -392,6 +489,12 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
     int64_t R = 0, C = 0;
     hx_memo memo_h, memo_w;
     memo_h.n = memo_w.n = 0;
+    int axl_h[HX_MAXL], axl_w[HX_MAXL], nh = 0, nw = 0; /* each axis's loops, found once */
+    for (int k = 0; k < n->first[c]; k++) {
+        ec_dim d = n->loop[k].dim;
+        if (d == EC_DIM_P || d == EC_DIM_R) axl_h[nh++] = k;
+        else if (d == EC_DIM_Q || d == EC_DIM_S) axl_w[nw++] = k;
+    }
     for (int pos = -1; pos < n->first[c]; pos++) {
         int64_t mult = PS;
         int slide_h = 0, slide_w = 0;
@@ -412,11 +515,11 @@ static ec_status flow_inputs(const ec_shape *s, const ec_hier_nest *n, int c, ec
             }
         }
         for (int dedup = 0; dedup < 2; dedup++) {
-            hx_axis_run rh = {n, &ah, EC_DIM_P, EC_DIM_R, c, pos, slide_h, dedup};
-            hx_axis_run rw = {n, &aw, EC_DIM_Q, EC_DIM_S, c, pos, slide_w, dedup};
+            hx_axis_run rh = {n, &ah, EC_DIM_P, EC_DIM_R, c, pos, slide_h, dedup, axl_h, nh};
+            hx_axis_run rw = {n, &aw, EC_DIM_Q, EC_DIM_S, c, pos, slide_w, dedup, axl_w, nw};
             int64_t sh, sw, v;
-            ec_status st = axis_sum(&rh, &memo_h, &sh);
-            if (st == EC_OK) st = axis_sum(&rw, &memo_w, &sw);
+            ec_status st = axis_sum(&rh, &memo_h, cache, &sh);
+            if (st == EC_OK) st = axis_sum(&rw, &memo_w, cache, &sw);
             if (st) return st;
             OVF(ck_mul(mult, dedup ? CD : CR, &v) || ck_mul(v, chan, &v) || ck_mul(v, sh, &v) ||
                 ck_mul(v, sw, &v));
@@ -512,6 +615,13 @@ static ec_status flow_macs(const ec_shape *s, const ec_hier_nest *n, ec_tensor x
 ec_status ec_hier_flow_closed(const ec_shape *s, const ec_hier_nest *n, ec_reuse reuse,
                               ec_hier_flow *f, char *msg)
 {
+    return ec_hier_flow_cached(s, n, reuse, NULL, f, msg);
+}
+
+ec_status ec_hier_flow_cached(const ec_shape *s, const ec_hier_nest *n, ec_reuse reuse,
+                              ec_hier_axis_cache *cache, ec_hier_flow *f, char *msg)
+{
+    if (cache && cache->shape != s) cache = NULL; /* kept for another layer */
     f->macs = s->macs;
     int L = n->L;
     for (int x = 0; x < EC_NTENSORS; x++) {
@@ -519,7 +629,7 @@ ec_status ec_hier_flow_closed(const ec_shape *s, const ec_hier_nest *n, ec_reuse
             ec_status st;
             int64_t raw, content;
             if (c == L + 1) st = flow_macs(s, n, (ec_tensor)x, &raw, &content);
-            else if (x == EC_TENSOR_I) st = flow_inputs(s, n, c, reuse, &raw, &content);
+            else if (x == EC_TENSOR_I) st = flow_inputs(s, n, c, reuse, cache, &raw, &content);
             else st = flow_box(n, c, (ec_tensor)x, &raw, &content);
             if (st != EC_OK) {
                 ec_msg(msg, st == EC_E_LIMIT ? "hierarchy: level %d: more than 1024 sibling tiles to "

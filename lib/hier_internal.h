@@ -22,9 +22,51 @@ int hb_unclipped(const ec_axis *a);
 ec_status ec_hier_resolve(const ec_shape *shape, const ec_memory *memory,
                           const ec_dataflow *dataflow, ec_hier_nest *nest, char *msg);
 
+/* hier_nest.c: every level's mesh is a multiple of its outer level's (the
+ * check of ec_hier_resolve() that no mapping changes). */
+int ec_hier_meshes_ok(const ec_hier *h);
+
+/* hier_nest.c: the nest of a mapping known to be valid but for capacity --
+ * every factor >= 1 and the factors of each dimension multiplying to its
+ * extent, spatial factors within the fanouts, valid meshes -- as
+ * ec_hier_resolve() builds it, in two steps so that the many candidates a
+ * capacity refuses cost no loops (docs/mapper.md, 3.2): ec_hier_nest_set()
+ * takes the factors and checks the capacities (EC_OK or EC_E_CAPACITY, as
+ * ec_hier_resolve() would return); then, with every level's order (a
+ * permutation) written in nest->order, ec_hier_nest_loops() flattens it.
+ * memo (NULL: none) keeps, for one layer, the largest bounding interval of
+ * input rows of each tile size on a clipped axis, which the capacities
+ * read (64 cells an axis, direct-mapped, about 3 KB). */
+#define EC_HIER_ROWS_MEMO 64
+typedef struct ec_hier_rows_memo { /* tp == 0: an empty cell; zeroed to start */
+    int64_t tp[2][EC_HIER_ROWS_MEMO], tr[2][EC_HIER_ROWS_MEMO], rows[2][EC_HIER_ROWS_MEMO];
+} ec_hier_rows_memo;
+ec_status ec_hier_nest_set(const ec_shape *shape, const ec_memory *memory,
+                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_rows_memo *memo,
+                           ec_hier_nest *nest);
+void ec_hier_nest_loops(ec_hier_nest *nest);
+
+/* hier_eval.c: the sums of clipped input axes kept across the closed forms
+ * of one layer's mappings (the mapper's candidates), in a table of fixed
+ * size (about 0.5 MB); it serves the shape it was created with (that
+ * pointer) and no other. NULL when out of memory. */
+typedef struct ec_hier_axis_cache ec_hier_axis_cache;
+ec_hier_axis_cache *ec_hier_axis_cache_create(const ec_allocator *al, const ec_shape *shape);
+void ec_hier_axis_cache_destroy(const ec_allocator *al, ec_hier_axis_cache *cache);
+
+/* hier_result.c: what ec_hier_run() would report of a nest from
+ * ec_hier_nest_set() by the closed form: the total energy and the DRAM
+ * accesses (reads, fills and updates of level 0), or the status it would
+ * return; no message, no result written. cache may be NULL. */
+ec_status ec_hier_price(const ec_shape *shape, const ec_memory *memory, const ec_hier_nest *nest,
+                        ec_reuse reuse, ec_hier_axis_cache *cache, double *energy, int64_t *dram);
+
 /* hier_eval.c: the flows in closed form. hier_count.c: by walking the nest. */
 ec_status ec_hier_flow_closed(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
                               ec_hier_flow *flow, char *msg);
+/* The same with a cache of axis sums (NULL: none). */
+ec_status ec_hier_flow_cached(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
+                              ec_hier_axis_cache *cache, ec_hier_flow *flow, char *msg);
 ec_status ec_hier_flow_walk(const ec_shape *shape, const ec_hier_nest *nest, ec_reuse reuse,
                             ec_hier_flow *flow, const ec_allocator *al, char *msg);
 

@@ -48,24 +48,40 @@ static ec_status resolve_factors(const ec_shape *s, const ec_hier_map *map, int 
     return EC_OK;
 }
 
+/* The meshes of one axis as Timeloop resolves them (0: the outer level's),
+ * each a multiple of the outer one. */
+static ec_status mesh_axis(const ec_hier *h, int a, int64_t mesh[EC_HL + 1], char *msg)
+{
+    int L = h->levels;
+    mesh[0] = h->level[0].mesh[a] ? h->level[0].mesh[a] : 1;
+    for (int l = 1; l <= L + 1; l++) {
+        int64_t v = l <= L ? h->level[l].mesh[a] : h->mac_mesh[a];
+        mesh[l] = v ? v : mesh[l - 1];
+        if (mesh[l] % mesh[l - 1] != 0) {
+            ec_msg(msg, "memory: level %d (%s): mesh %c = %lld is not a multiple of the outer "
+                   "level's %lld", l, l <= L ? h->level[l].name : "MACs", a ? 'Y' : 'X',
+                   (long long)mesh[l], (long long)mesh[l - 1]);
+            return EC_E_RANGE;
+        }
+    }
+    return EC_OK;
+}
+
+int ec_hier_meshes_ok(const ec_hier *h)
+{
+    int64_t mesh[EC_HL + 1];
+    return mesh_axis(h, 0, mesh, NULL) == EC_OK && mesh_axis(h, 1, mesh, NULL) == EC_OK;
+}
+
 static ec_status resolve_meshes(const ec_hier *h, ec_hier_nest *n, char *msg)
 {
     int L = h->levels;
-    int64_t mesh[EC_HL + 1][2];
     for (int a = 0; a < 2; a++) {
-        mesh[0][a] = h->level[0].mesh[a] ? h->level[0].mesh[a] : 1;
-        for (int l = 1; l <= L + 1; l++) {
-            int64_t v = l <= L ? h->level[l].mesh[a] : h->mac_mesh[a];
-            mesh[l][a] = v ? v : mesh[l - 1][a];
-            if (mesh[l][a] % mesh[l - 1][a] != 0) {
-                ec_msg(msg, "memory: level %d (%s): mesh %c = %lld is not a multiple of the outer "
-                       "level's %lld", l, l <= L ? h->level[l].name : "MACs", a ? 'Y' : 'X',
-                       (long long)mesh[l][a], (long long)mesh[l - 1][a]);
-                return EC_E_RANGE;
-            }
-        }
+        int64_t mesh[EC_HL + 1];
+        ec_status st = mesh_axis(h, a, mesh, msg);
+        if (st) return st;
         for (int l = 0; l <= L; l++) {
-            int64_t fanout = mesh[l + 1][a] / mesh[l][a], prod = 1;
+            int64_t fanout = mesh[l + 1] / mesh[l], prod = 1;
             for (int d = 0; d < EC_NDIMS; d++)
                 if (ck_mul(prod, n->f[l][1 + a][d], &prod)) prod = INT64_MAX;
             if (prod > fanout) {
@@ -107,16 +123,21 @@ static void build_loops(int L, ec_hier_nest *n)
         n->loop[k].stride = inner[n->loop[k].dim];
         inner[n->loop[k].dim] *= n->loop[k].n; /* <= the extent: no overflow */
     }
-    for (int d = 0; d < EC_NDIMS; d++) n->span[L + 1][d] = 1;
-    for (int l = L; l >= 0; l--)
-        for (int d = 0; d < EC_NDIMS; d++)
-            n->span[l][d] = n->span[l + 1][d] * n->f[l][0][d] * n->f[l][1][d] * n->f[l][2][d];
     n->instances[0] = 1;
     for (int l = 1; l <= L + 1; l++) {
         int64_t m = n->instances[l - 1];
         for (int d = 0; d < EC_NDIMS; d++) m *= n->f[l - 1][1][d] * n->f[l - 1][2][d];
         n->instances[l] = m; /* bounded by the fanouts, each <= 2^32 ... and by MACs */
     }
+}
+
+/* The tiles' extents: what the capacities read (no order needed). */
+static void build_spans(int L, ec_hier_nest *n)
+{
+    for (int d = 0; d < EC_NDIMS; d++) n->span[L + 1][d] = 1;
+    for (int l = L; l >= 0; l--)
+        for (int d = 0; d < EC_NDIMS; d++)
+            n->span[l][d] = n->span[l + 1][d] * n->f[l][0][d] * n->f[l][1][d] * n->f[l][2][d];
 }
 
 /* The largest bounding interval of rows over all tile positions of one axis. */
@@ -133,7 +154,23 @@ static int64_t max_rows(const ec_axis *a, int64_t tp, int64_t tr)
     return best;
 }
 
-static ec_status check_capacity(const ec_shape *s, const ec_hier *h, ec_hier_nest *n, char *msg)
+/* max_rows() through the memo of a search (the same values, computed once
+ * per tile size). */
+static int64_t max_rows_kept(const ec_axis *a, int axis, int64_t tp, int64_t tr,
+                             ec_hier_rows_memo *memo)
+{
+    if (!memo || hb_unclipped(a)) return max_rows(a, tp, tr);
+    size_t i = (size_t)(((uint64_t)tp * 31u + (uint64_t)tr) % EC_HIER_ROWS_MEMO);
+    if (memo->tp[axis][i] == tp && memo->tr[axis][i] == tr) return memo->rows[axis][i];
+    int64_t v = max_rows(a, tp, tr);
+    memo->tp[axis][i] = tp;
+    memo->tr[axis][i] = tr;
+    memo->rows[axis][i] = v;
+    return v;
+}
+
+static ec_status check_capacity(const ec_shape *s, const ec_hier *h, ec_hier_nest *n,
+                                ec_hier_rows_memo *memo, char *msg)
 {
     ec_axis ah = ec_shape_axis_h(s), aw = ec_shape_axis_w(s);
     for (int c = 1; c <= n->L; c++) {
@@ -143,8 +180,8 @@ static ec_status check_capacity(const ec_shape *s, const ec_hier *h, ec_hier_nes
         need[EC_TENSOR_O] = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_K] * t[EC_DIM_P] * t[EC_DIM_Q];
         need[EC_TENSOR_I] = 0;
         if (n->keep[c] & 1u) {
-            int64_t rows = max_rows(&ah, t[EC_DIM_P], t[EC_DIM_R]);
-            int64_t cols = max_rows(&aw, t[EC_DIM_Q], t[EC_DIM_S]);
+            int64_t rows = max_rows_kept(&ah, 0, t[EC_DIM_P], t[EC_DIM_R], memo);
+            int64_t cols = max_rows_kept(&aw, 1, t[EC_DIM_Q], t[EC_DIM_S], memo);
             need[EC_TENSOR_I] = t[EC_DIM_N] * t[EC_DIM_G] * t[EC_DIM_C] * rows * cols;
         }
         int64_t total = 0;
@@ -176,6 +213,23 @@ ec_status ec_hier_resolve(const ec_shape *s, const ec_memory *m, const ec_datafl
     ec_status st = resolve_factors(s, &df->map, n->L, n, msg);
     if (st == EC_OK) st = resolve_meshes(h, n, msg);
     if (st != EC_OK) return st;
+    build_spans(n->L, n);
     build_loops(n->L, n);
-    return check_capacity(s, h, n, msg);
+    return check_capacity(s, h, n, NULL, msg);
 }
+
+ec_status ec_hier_nest_set(const ec_shape *s, const ec_memory *m,
+                           const int64_t factor[EC_HL][3][EC_NDIMS], ec_hier_rows_memo *memo,
+                           ec_hier_nest *n)
+{
+    const ec_hier *h = &m->hier;
+    n->L = h->levels;
+    for (int l = 0; l <= n->L; l++) {
+        memcpy(n->f[l], factor[l], sizeof n->f[l]);
+        n->keep[l] = (unsigned)h->level[l].keep;
+    }
+    build_spans(n->L, n);
+    return check_capacity(s, h, n, memo, NULL);
+}
+
+void ec_hier_nest_loops(ec_hier_nest *n) { build_loops(n->L, n); }

@@ -78,15 +78,18 @@ static int64_t mesh_total(const ec_hier *h, int l)
     return m[0] * m[1];
 }
 
-static ec_status store(ec_result *r, const ec_shape *s, const ec_memory *m, const ec_hier_nest *n,
-                       ec_hier_counts *h)
+/* The energies of the counts per level and part, and the two-level counts
+ * that summarise them; one function for store() and ec_hier_price(), so
+ * that the search ranks by the very numbers a result reports. */
+static ec_status price(const ec_shape *s, const ec_memory *m, const ec_hier_nest *n,
+                       ec_hier_counts *h, ec_counts *out, double part[EC_NPARTS], char *msg)
 {
     const ec_hier *hm = &m->hier;
     int L = n->L;
     ec_counts counts;
     memset(&counts, 0, sizeof counts);
     counts.macs = s->macs;
-    double part[EC_NPARTS] = {0};
+    for (int i = 0; i < EC_NPARTS; i++) part[i] = 0;
     for (int l = 0; l <= L; l++) {
         double el = 0;
         /* Timeloop charges a clustered level once per utilized cluster, not
@@ -96,17 +99,18 @@ static ec_status store(ec_result *r, const ec_shape *s, const ec_memory *m, cons
         if (cl > 1) {
             int64_t all = mesh_total(hm, l);
             if (all % cl) {
-                char msg[EC_MSG_LEN];
                 ec_msg(msg, "memory: level %d (%s): cluster = %lld does not divide its %lld "
                        "instances", l, hm->level[l].name, (long long)cl, (long long)all);
-                return ec_result_fail(r, EC_E_RANGE, msg);
+                return EC_E_RANGE;
             }
             if (used > all / cl) share = (double)(all / cl) / (double)used;
         }
         /* Timeloop prices whole accesses of block words per instance. */
         int64_t blk = hm->level[l].block > 1 ? hm->level[l].block : 1, per = 0;
-        if (blk > 1 && ck_mul(used > 0 ? used : 1, blk, &per))
-            return ec_result_fail(r, EC_E_OVERFLOW, "hierarchy: instances x block exceed 64 bits");
+        if (blk > 1 && ck_mul(used > 0 ? used : 1, blk, &per)) {
+            ec_msg(msg, "hierarchy: instances x block exceed 64 bits");
+            return EC_E_OVERFLOW;
+        }
         for (int x = 0; x < EC_NTENSORS; x++) {
             double et = 0;
             for (int a = 0; a < EC_HACT; a++) {
@@ -123,7 +127,8 @@ static ec_status store(ec_result *r, const ec_shape *s, const ec_memory *m, cons
             } else if (ck_add(counts.buf_read[x], c[EC_ACTION_READ], &counts.buf_read[x]) ||
                        ck_add(counts.buf_write[x], c[EC_ACTION_FILL], &counts.buf_write[x]) ||
                        ck_add(counts.buf_write[x], c[EC_ACTION_UPDATE], &counts.buf_write[x])) {
-                return ec_result_fail(r, EC_E_OVERFLOW, "hierarchy: a total exceeds 64 bits");
+                ec_msg(msg, "hierarchy: a total exceeds 64 bits");
+                return EC_E_OVERFLOW;
             }
         }
         h->energy[l] = el;
@@ -132,10 +137,24 @@ static ec_status store(ec_result *r, const ec_shape *s, const ec_memory *m, cons
     }
     part[EC_PART_MAC] = m->energy[EC_ENERGY_MAC] * (double)s->macs;
     part[EC_PART_TOTAL] = part[EC_PART_DRAM] + part[EC_PART_BUFFER] + part[EC_PART_MAC];
-    if (!isfinite(part[EC_PART_TOTAL]))
-        return ec_result_fail(r, EC_E_OVERFLOW,
-                              "energy: the counts times the per-access energies exceed the "
-                              "largest double");
+    if (!isfinite(part[EC_PART_TOTAL])) {
+        ec_msg(msg, "energy: the counts times the per-access energies exceed the largest double");
+        return EC_E_OVERFLOW;
+    }
+    *out = counts;
+    return EC_OK;
+}
+
+static ec_status store(ec_result *r, const ec_shape *s, const ec_memory *m, const ec_hier_nest *n,
+                       ec_hier_counts *h)
+{
+    const ec_hier *hm = &m->hier;
+    int L = n->L;
+    ec_counts counts;
+    double part[EC_NPARTS];
+    char msg[EC_MSG_LEN];
+    ec_status st = price(s, m, n, h, &counts, part, msg);
+    if (st) return ec_result_fail(r, st, msg);
     /* Traffic across the boundary above level l: what the nearest outer
      * level keeping each tensor sends in, and the outputs it takes back. */
     for (int l = 1; l <= L; l++) {
@@ -167,7 +186,7 @@ static ec_status store(ec_result *r, const ec_shape *s, const ec_memory *m, cons
         plan.tile[d] = n->span[1][d];
         plan.blocks[d] = s->extent[d] / n->span[1][d];
     }
-    ec_status st = ec_result_store(r, m, &plan, &counts);
+    st = ec_result_store(r, m, &plan, &counts);
     if (st) return st;
     memcpy(r->energy, part, sizeof part);
     r->hier = *h;
@@ -203,6 +222,27 @@ ec_status ec_hier_run(const ec_layer *layer, const ec_memory *memory, const ec_d
     if (st == EC_OK) st = apply_rules(&nest, &flow, &h, msg);
     if (st != EC_OK) return ec_result_fail(result, st, msg);
     return store(result, &shape, memory, &nest, &h);
+}
+
+ec_status ec_hier_price(const ec_shape *shape, const ec_memory *memory, const ec_hier_nest *nest,
+                        ec_reuse reuse, ec_hier_axis_cache *cache, double *energy, int64_t *dram)
+{
+    ec_hier_flow flow;
+    ec_hier_counts h;
+    ec_counts counts;
+    double part[EC_NPARTS];
+    ec_status st = ec_hier_flow_cached(shape, nest, reuse, cache, &flow, NULL);
+    if (st == EC_OK) st = apply_rules(nest, &flow, &h, NULL);
+    if (st == EC_OK) st = price(shape, memory, nest, &h, &counts, part, NULL);
+    if (st != EC_OK) return st;
+    /* ec_result_store() refuses a two-level total that is not finite */
+    if (!isfinite(ec_energy_total(memory, &counts))) return EC_E_OVERFLOW;
+    *energy = part[EC_PART_TOTAL];
+    int64_t sum = 0;
+    for (int x = 0; x < EC_NTENSORS; x++)
+        for (int a = 0; a < EC_HACT; a++) sum += h.count[0][x][a];
+    *dram = sum;
+    return EC_OK;
 }
 
 static ec_status readable(const ec_result *r, const void *out, int level, int extra)

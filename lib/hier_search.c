@@ -4,12 +4,13 @@
  * ("Exact searches"); otherwise a local search from documented baselines
  * ("The local search"), never worse than them, with an energy lower bound
  * ("The bound"). Every candidate is counted by the closed form of
- * hier_eval.c through ec_hier_run(), so what the search compares is what
- * ec_evaluate() reports. */
+ * hier_eval.c and priced by the code behind ec_hier_run() ("Pruning and
+ * pricing"), so what the search compares is what ec_evaluate() reports. */
 #include "hier_internal.h"
 
 #include "checked.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #define HS_SLOTS (EC_HL * 3)
@@ -37,6 +38,10 @@ typedef struct hs_ctx {
     ec_shape shape;
     ec_hier_nest nest; /* scratch of refused_early() */
     int unclipped; /* no input tile is clipped on either axis (docs/mapper.md, 3.1) */
+    int fast;      /* valid meshes: candidates are priced without ec_hier_run() */
+    int m0_fits;   /* the fixed factors alone fit the fanouts */
+    ec_hier_axis_cache *axes; /* clipped inputs: their axis sums (NULL: none) */
+    ec_hier_rows_memo rows;   /* clipped inputs: rows of each tile size (capacities) */
     int64_t evaluated;
     int have;
     hs_map best;
@@ -75,10 +80,21 @@ static int fits_fanout(const hs_ctx *c, const hs_map *m)
     return 1;
 }
 
-static int eval(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
+/* A candidate within the fanouts: 1 and its energy and DRAM accesses when
+ * it evaluates. With valid meshes the nest is built from the candidate
+ * directly (its factors multiply to the extents and its orders are
+ * permutations by construction) and priced by the code behind
+ * ec_hier_run(), without formatting a result (docs/mapper.md, 3.2). */
+static int eval_fit(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
 {
-    if (!fits_fanout(c, m)) return 0;
     c->evaluated++;
+    if (c->fast) {
+        ec_hier_nest *n = &c->nest;
+        if (ec_hier_nest_set(&c->shape, c->mem, m->f, &c->rows, n) != EC_OK) return 0;
+        for (int l = 0; l <= c->L; l++) build_order(c, m, l, n->order[l]);
+        ec_hier_nest_loops(n);
+        return ec_hier_price(&c->shape, c->mem, n, c->df.reuse, c->axes, e, dram) == EC_OK;
+    }
     memcpy(c->df.map.factor, m->f, sizeof m->f);
     for (int l = 0; l <= c->L; l++) build_order(c, m, l, c->df.map.order[l]);
     if (ec_hier_run(c->layer, c->mem, &c->df, &c->tmp, EC_HIER_QUIET) != EC_OK) return 0;
@@ -88,6 +104,11 @@ static int eval(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
         for (int a = 0; a < EC_HACT; a++) s += c->tmp.hier.count[0][x][a];
     *dram = s;
     return 1;
+}
+
+static int eval(hs_ctx *c, const hs_map *m, double *e, int64_t *dram)
+{
+    return fits_fanout(c, m) && eval_fit(c, m, e, dram);
 }
 
 /* The documented order of ties: factors compared level by level (DRAM
@@ -175,7 +196,7 @@ static void enum_orders(hs_ctx *c, hs_map *m, int l)
     if (l > c->L) {
         double e;
         int64_t dram;
-        if (eval(c, m, &e, &dram)) offer(c, m, e, dram);
+        if (eval_fit(c, m, &e, &dram)) offer(c, m, e, dram); /* enum_factors() checked the fanouts */
         return;
     }
     /* the level's free dims that are not 1 first, in every order; the
@@ -196,7 +217,7 @@ static void enum_orders(hs_ctx *c, hs_map *m, int l)
     uint32_t seen[HS_SIGS];
     int nseen = 0;
     do {
-        if (l < c->L && c->unclipped) {
+        if (l < c->L && c->unclipped && nl > 1) { /* one order: nothing to merge */
             /* the fixed innermost loops follow the free ones */
             ec_dim full[EC_NDIMS];
             int nf = 0;
@@ -229,6 +250,17 @@ static int refused_early(hs_ctx *c, const hs_map *m, int d)
         if (c->nslot[e] && c->dfree[e][0][0]) c->df.map.factor[0][0][e] = 0; /* the rest */
         else if (c->nslot[e]) return 0; /* DRAM's factor fixed: no rest to put there */
     ec_hier_nest *n = &c->nest;
+    if (c->fast) {
+        /* as ec_hier_resolve(): the rest (the fixed factors and 1s of a
+         * dimension not placed multiply to its extent / rem), then the
+         * fanouts, then the capacities */
+        hs_map t;
+        memcpy(t.f, c->df.map.factor, sizeof t.f);
+        for (int e = d; e < EC_NDIMS; e++)
+            if (t.f[0][0][e] == 0) t.f[0][0][e] = c->rem[e];
+        if (!c->m0_fits) return 1; /* as fits_fanout(c, &t), see enum_factors() */
+        return ec_hier_nest_set(&c->shape, c->mem, t.f, &c->rows, n) == EC_E_CAPACITY;
+    }
     return ec_hier_resolve(&c->shape, c->mem, &c->df, n, NULL) == EC_E_CAPACITY;
 }
 
@@ -237,7 +269,11 @@ static void enum_factors(hs_ctx *c, hs_map *m, int d, int i, int64_t left)
     if (i == 0) {
         while (d < EC_NDIMS && c->nslot[d] == 0) d++;
         if (d == EC_NDIMS) {
-            if (fits_fanout(c, m)) enum_orders(c, m, 0); /* eval() would refuse every order */
+            /* fits_fanout(c, m): a slot that some dimension may fill was
+             * checked with its final factors when the last such dimension
+             * was placed (slot_over() below), the others hold the fixed
+             * factors alone */
+            if (c->m0_fits) enum_orders(c, m, 0); /* eval() would refuse every order */
             return;
         }
         if (refused_early(c, m, d)) return;
@@ -467,6 +503,148 @@ static int count_space(const hs_ctx *c, hs_map *m, int d, int i, int64_t left, h
     return ok;
 }
 
+/* The same decision as count_space() by classes (docs/mapper.md, 3.2):
+ * what a leaf of the enumeration contributes depends only on the products
+ * of each spatial slot and the number of live free loops of each level, so
+ * the dimensions are placed one after the other on classes of partial
+ * assignments with those figures, each with its number of members, instead
+ * of on every assignment. count_space() stops at more than HS_EXACT_LIMIT
+ * mappings or 50 times as many assignments; both only grow, so its answer
+ * is "assignments <= 50 x limit and mappings <= limit" over the whole
+ * space, which the classes give exactly. Returns 1 or 0 as count_space()
+ * would, or -1 when the classes or the work exceed their bounds (then
+ * count_space() decides). */
+#define HS_CLASSES 4096      /* classes of partial assignments, at most */
+#define HS_CLASS_WORK 400000 /* placements tried, at most */
+
+typedef struct hs_class {
+    uint32_t prod[EC_HL][2];   /* spatial X and Y products, saturated at fanout + 1 */
+    unsigned char live[EC_HL]; /* free temporal loops > 1 per level */
+    int64_t members;           /* 0: an empty cell of the table */
+} hs_class;
+
+#define HS_CLASS_KEY offsetof(hs_class, members)
+#define HS_SAT (INT64_MAX / 4)
+
+typedef struct hs_classes {
+    hs_class *tab;  /* open addressing, 2 x HS_CLASSES cells */
+    hs_class *list; /* the classes after the dimensions placed so far */
+    int used[HS_CLASSES]; /* the cells of tab in use */
+    int n, nlist;
+    int64_t work;
+    unsigned char isfree[EC_HL][EC_NDIMS]; /* the dim is in the level's free order */
+} hs_classes;
+
+static int64_t sat_add(int64_t a, int64_t b) { return a > HS_SAT - b ? HS_SAT : a + b; }
+
+static int class_add(hs_classes *cs, const hs_class *s, int64_t members)
+{
+    uint64_t h = 1469598103934665603ull;
+    const unsigned char *b = (const unsigned char *)s;
+    for (size_t i = 0; i < HS_CLASS_KEY; i++) h = (h ^ b[i]) * 1099511628211ull;
+    size_t mask = 2 * HS_CLASSES - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        hs_class *t = &cs->tab[i];
+        if (t->members == 0) {
+            if (cs->n == HS_CLASSES) return -1;
+            memcpy(t, s, HS_CLASS_KEY);
+            t->members = members;
+            cs->used[cs->n++] = (int)i;
+            return 0;
+        }
+        if (!memcmp(t, s, HS_CLASS_KEY)) {
+            t->members = sat_add(t->members, members);
+            return 0;
+        }
+    }
+}
+
+/* Dimension d's slots from i on, as enum_factors() places them (the same
+ * divisors, the same refusals of a spatial slot over its fanout). */
+static int class_place(const hs_ctx *c, hs_classes *cs, hs_class *s, int d, int i, int64_t left,
+                       int64_t members)
+{
+    if (i == c->nslot[d]) return class_add(cs, s, members);
+    int l = c->sl[d][i], k = c->sk[d][i], last = i == c->nslot[d] - 1;
+    for (int64_t q = 1; q <= left; q++) {
+        if (left % q) continue;
+        if (last && q != left) continue;
+        if (++cs->work > HS_CLASS_WORK) return -1;
+        int st;
+        if (k) {
+            uint32_t keep = s->prod[l][k - 1];
+            int64_t fan = c->fan[l][k];
+            if (q > fan || (int64_t)keep * q > fan) break; /* as slot_over() */
+            s->prod[l][k - 1] = (uint32_t)(keep * q);
+            st = last ? class_add(cs, s, members) : class_place(c, cs, s, d, i + 1, left / q, members);
+            s->prod[l][k - 1] = keep;
+        } else {
+            int more = q > 1 && cs->isfree[l][d]; /* a free slot's fixed factor is 1 */
+            s->live[l] += (unsigned char)more;
+            st = last ? class_add(cs, s, members) : class_place(c, cs, s, d, i + 1, left / q, members);
+            s->live[l] -= (unsigned char)more;
+        }
+        if (st) return st;
+    }
+    return 0;
+}
+
+static int count_classes(const hs_ctx *c, const hs_map *m0, hs_classes *cs)
+{
+    hs_class s;
+    memset(&s, 0, sizeof s);
+    for (int l = 0; l <= c->L; l++) {
+        memset(cs->isfree[l], 0, sizeof cs->isfree[l]);
+        for (int i = 0; i < c->nfree[l]; i++) cs->isfree[l][m0->perm[l][i]] = 1;
+        for (int d = 0; d < EC_NDIMS; d++) s.live[l] += cs->isfree[l][d] && m0->f[l][0][d] > 1;
+        for (int k = 1; k < 3; k++) {
+            int64_t fan = c->fan[l][k], p = 1;
+            if (fan >= INT32_MAX) return -1; /* products of two such stay in 64 bits */
+            for (int d = 0; d < EC_NDIMS; d++) {
+                if (m0->f[l][k][d] > fan) p = fan + 1;
+                else if ((p *= m0->f[l][k][d]) > fan) p = fan + 1;
+            }
+            s.prod[l][k - 1] = (uint32_t)p;
+        }
+    }
+    memcpy(&cs->list[0], &s, sizeof s);
+    cs->list[0].members = 1;
+    cs->nlist = 1;
+    cs->work = 0;
+    cs->n = 0; /* tab is zeroed */
+    for (int d = 0; d < EC_NDIMS; d++) {
+        if (!c->nslot[d]) continue;
+        for (int j = 0; j < cs->nlist; j++) {
+            hs_class t;
+            memcpy(&t, &cs->list[j], sizeof t);
+            if (class_place(c, cs, &t, d, 0, c->rem[d], cs->list[j].members)) return -1;
+        }
+        for (int j = 0; j < cs->n; j++) {
+            hs_class *t = &cs->tab[cs->used[j]];
+            memcpy(&cs->list[j], t, sizeof *t);
+            memset(t, 0, sizeof *t);
+        }
+        cs->nlist = cs->n;
+        cs->n = 0;
+    }
+    int64_t assignments = 0, total = 0;
+    for (int j = 0; j < cs->nlist; j++) {
+        const hs_class *t = &cs->list[j];
+        assignments = sat_add(assignments, t->members);
+        int fits = 1;
+        for (int l = 0; l <= c->L; l++)
+            for (int k = 1; k < 3; k++) fits &= t->prod[l][k - 1] <= c->fan[l][k];
+        if (!fits) continue;
+        int64_t ways = 1; /* saturated above the limit, as count_space() */
+        for (int l = 0; l <= c->L; l++)
+            for (int k = 2; k <= t->live[l] && ways <= HS_EXACT_LIMIT; k++) ways *= k;
+        int64_t add = ways > HS_EXACT_LIMIT || t->members > HS_EXACT_LIMIT ? HS_EXACT_LIMIT + 1
+                                                                         : ways * t->members;
+        total = sat_add(total, add);
+    }
+    return assignments <= 50 * (int64_t)HS_EXACT_LIMIT && total <= HS_EXACT_LIMIT;
+}
+
 /* Lower bound on the energy of any mapping: the MACs, and the words that
  * must cross DRAM's boundary (section 7's bound with every on-chip level as
  * the Buffer) at DRAM's cheapest per-word action. */
@@ -506,6 +684,7 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
     c->unclipped = hb_unclipped(&ah) && hb_unclipped(&aw);
     c->shape = s;
     const ec_hier *h = &memory->hier;
+    c->fast = ec_hier_meshes_ok(h);
     const ec_hier_cons *k = &dataflow->cons;
     int L = c->L = h->levels;
 
@@ -584,6 +763,10 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
             if (!(inner >> def[i] & 1u)) m0.perm[l][c->nfree[l]++] = def[i];
     }
 
+    c->m0_fits = fits_fanout(c, &m0);
+    /* out of memory here only costs speed */
+    if (!c->unclipped && c->fast) c->axes = ec_hier_axis_cache_create(&result->al, &c->shape);
+
     /* Baseline 1: the mapping set on the dataflow, as ec_evaluate() would
      * evaluate it; also a start when it honours the fixed factors. */
     int have_base = 0;
@@ -600,9 +783,21 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         for (int x = 0; x < EC_NTENSORS; x++)
             for (int a = 0; a < EC_HACT; a++) base_dram += c->tmp.hier.count[0][x][a];
     }
-    hs_count cnt = {0, 0};
-    hs_map probe = m0;
-    int exact = count_space(c, &probe, 0, 0, 0, &cnt);
+    int exact = -1;
+    hs_classes *cs = ec_calloc(&result->al, 1, sizeof *cs);
+    if (cs) {
+        cs->tab = ec_calloc(&result->al, 2 * HS_CLASSES, sizeof(hs_class));
+        cs->list = ec_calloc(&result->al, HS_CLASSES, sizeof(hs_class));
+        if (cs->tab && cs->list) exact = count_classes(c, &m0, cs);
+        ec_free(&result->al, cs->tab);
+        ec_free(&result->al, cs->list);
+        ec_free(&result->al, cs);
+    }
+    if (exact < 0) {
+        hs_count cnt = {0, 0};
+        hs_map probe = m0;
+        exact = count_space(c, &probe, 0, 0, 0, &cnt);
+    }
     if (exact) {
         hs_map m = m0;
         enum_factors(c, &m, 0, 0, 0);
@@ -673,6 +868,7 @@ ec_status ec_hier_search(const ec_layer *layer, const ec_memory *memory,
         }
     }
     int none = !use_base && !c->have;
+    ec_hier_axis_cache_destroy(&result->al, c->axes);
     ec_free(&result->al, c);
     if (none) {
         ec_msg(msg, "search: no mapping of the space fits the hierarchy (capacities, fanouts "
