@@ -762,8 +762,11 @@ static void search_block(ec_tiler *t, size_t h0, size_t h1, size_t w0, size_t w1
     if (t->have_best) {
         int64_t key;
         if (ck_mul(hm.least, wm.least, &key) || order_free_bound(t, key) > t->best.energy) return;
-        static const size_t any[4] = {0, 0, 0, 0}; /* every channel tile may be feasible */
-        alive = ec_tiler_joint_alive(t, &hm, &wm, alive, any, 0, t->best.energy);
+        /* The least pairs need the least Buffer of the block: no choice in
+         * it has a channel tile above their channel maxima. */
+        size_t cm[4];
+        channel_maxima(t, &hm, &wm, cm);
+        alive = ec_tiler_joint_alive(t, &hm, &wm, alive, cm, 0, t->best.energy);
         if (!alive) return;
     }
     size_t a0 = h0, a1 = h1, b0 = w0, b1 = w1; /* the halves: rows, or columns */
