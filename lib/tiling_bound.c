@@ -7,14 +7,14 @@
  * holds at most one channel tile count (W is reused across N, P, Q; I
  * across K; O across C, R, S; G is relevant to all three), so for a fixed
  * pattern of active dimensions the energy is E0 + a*B_N + b*B_K + c*B_C
- * with a, b, c >= 0. In one shared Buffer the three tiles' sum is at most
- * M; for each pair of N, K, C with the third (and G) at its least tile
+ * with a, b, c >= 0. In one shared Buffer, when one order is searched,
+ * the three tiles' sum is at most M; for each pair of N, K, C with the third (and G) at its least tile
  * that leaves u v A + u al + v be <= M on the pair's tiles, and with
  * B_d >= e_d / t_d the least of the pair's part of the energy is the
- * minimum of a convex function of one tile, found exactly. In a
- * partitioned Buffer each tile alone bounds a product of two counts
- * (B_N B_C >= e_N e_C t_G A_I / M_I, ...), and the three products bound
- * B_N B_K B_C. The bound of a pattern is the largest of the pairwise
+ * minimum of a convex function of one tile, found exactly. Otherwise
+ * each tile alone bounds a product of two counts (B_N B_C >= e_N e_C t_G
+ * A_I / M_I, ...), and the three products bound B_N B_K B_C (27 times
+ * more in one Buffer: AM-GM on the three tiles' sum). The bound of a pattern is the largest of the pairwise
  * minima and the box corner; the bound of the order is the least over
  * the patterns its tilings can have.
  * Every step is a relaxation, so no feasible tiling costs less. */
@@ -99,7 +99,7 @@ static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, 
     sp->p_nc = eN * eC * sp->a_i / mi;
     sp->p_kc = eK * eC * sp->a_w / mw;
     sp->p_nk = eN * eK * sp->a_o / mo;
-    sp->tri = sqrt(sp->p_nc * sp->p_kc * sp->p_nk);
+    sp->tri = sqrt(sp->p_nc * sp->p_kc * sp->p_nk * (t->partitioned ? 1.0 : 27.0));
 }
 
 /* In a shared Buffer, the least of a*B_x + c*B_z when the tiles t_x = u,
@@ -164,9 +164,12 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
      * reach: none fits); the first above `limit` settles it. */
     double lb = e0 + aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
     if (lb > limit) return lb;
-    if (!t->partitioned) {
+    if (!t->partitioned && t->norders == 1) {
         /* One Buffer for the three tiles: each pair with the third at its
-         * least tile (tile I: N C, W: K C, O: N K; all times t_G). */
+         * least tile (tile I: N C, W: K C, O: N K; all times t_G). Only
+         * for one order: it rules out more, but for the 29 candidates of
+         * the optimal search it costs more than it saves (the form below
+         * holds for a shared Buffer too). */
         double M = (double)t->memory->capacity;
         double gi = tg * sp->a_i, gw = tg * sp->a_w, go = tg * sp->a_o;
         double ex[4];
@@ -183,9 +186,11 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
                               r[CN], r[CK]) + aC * r[CC].lo;
         return v > lb ? v : lb;
     }
-    /* Partitions: each tile within its own, so each pair's product has a
-     * floor; their product bounds B_N B_K B_C, which raises each floor
-     * with the third count at its largest (x*z >= tri / y_hi). */
+    /* Each tile within its partition (or the whole Buffer), so each
+     * pair's product has a floor; their product bounds B_N B_K B_C (27
+     * times higher in one Buffer: AM-GM on the three tiles' sum), which
+     * raises each floor with the third count at its largest
+     * (x*z >= tri / y_hi). */
     double tri = sp->tri * tg * sqrt(tg);
     double p_nc = sp->p_nc * tg, p_kc = sp->p_kc * tg, p_nk = sp->p_nk * tg;
     double yN = r[CN].lo == r[CN].hi ? r[CN].cv : r[CN].hi;
