@@ -300,9 +300,12 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
  * it, and a prefix no order survives is skipped whole. */
 static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_t cm[4])
 {
-    int last = 3;
-    for (int i = 0; i < 4; i++)
-        if (t->c[chan[i]].n > t->c[chan[last]].n) last = i;
+    int last = t->last;
+    if (last < 0) {
+        last = 3;
+        for (int i = 0; i < 4; i++)
+            if (t->c[chan[i]].n > t->c[chan[last]].n) last = i;
+    }
     const ec_cand *lc = &t->c[chan[last]];
     /* The digits, fastest first: the other three with more than one
      * candidate (a single candidate is fixed in every tiling). */
@@ -809,6 +812,23 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
     t->needs = needs;
     t->rank = rank;
     t->have_best = 0;
+    /* The dimension explore() bisects: any choice is exact (docs/model.md
+     * section 6). For one order, one whose count multiplies no reuse
+     * factor when every dimension is active: the other two then decide
+     * the price of a tiling alone, so a prefix bound with both fixed is
+     * its price, and tilings that differ only in it (which would tie in
+     * energy) are not walked one by one. Otherwise the one with the most
+     * candidates. */
+    t->last = -1;
+    if (n == 1) {
+        cf_sig sg;
+        cf_signature(orders[0], (1u << EC_NDIMS) - 1u, t->plan.reuse, &sg);
+        unsigned used = sg.reuse[0] | sg.reuse[1] | sg.reuse[2];
+        for (int i = 0; i < 4; i++)
+            if (t->c[chan[i]].n > 1 && !(used >> chan[i] & 1u) &&
+                (t->last < 0 || t->c[chan[i]].n > t->c[chan[t->last]].n))
+                t->last = i;
+    }
     /* A branch and bound over the grid of spatial choices, one block per
      * pair of patterns (the signatures are fixed within one), the block
      * with the smallest order-free key first. Only tilings of energy above

@@ -97,6 +97,7 @@ typedef struct ec_tiler {
     ec_sigset *sigs;       /* indexed by the mask of active dimensions; lazily filled */
     unsigned alive;        /* orders not yet ruled out for the spatial choice in hand */
     size_t *rowlo;         /* explore()'s previous row (a channel dimension's candidates) */
+    int last;              /* the channel position explore() bisects, or -1: its own rule */
     int64_t blocks[EC_NDIMS];
     unsigned spatial_act;                   /* the spatial dimensions with B_d > 1 */
     double low[16], high[16];               /* products of B_d over subsets of N G K C, P Q R S */

@@ -7,16 +7,16 @@
  * holds at most one channel tile count (W is reused across N, P, Q; I
  * across K; O across C, R, S; G is relevant to all three), so for a fixed
  * pattern of active dimensions the energy is E0 + a*B_N + b*B_K + c*B_C
- * with a, b, c >= 0. The capacity gives, with B_d >= e_d / t_d,
- *     B_N * B_C >= e_N e_C t_G A_I / M_I,  B_K * B_C >= e_K e_C t_G A_W / M_W,
- *     B_N * B_K >= e_N e_K t_G A_O / M_O
- * (A_X the spatial part of tensor X's tile, M_X its share of the Buffer,
- * t_G the least G tile of the pattern) and, multiplying the three, a
- * bound on B_N * B_K * B_C (27 times higher when the three tiles share
- * one Buffer: AM-GM on their sum). The least of a*x + c*z over a box with
- * x*z >= P is found exactly (a convex function of x); the bound of a
- * pattern is the largest of those pairwise minima and the box corner; the
- * bound of the order is the least over the patterns its tilings can have.
+ * with a, b, c >= 0. In one shared Buffer, when one order is searched,
+ * the three tiles' sum is at most M; for each pair of N, K, C with the third (and G) at its least tile
+ * that leaves u v A + u al + v be <= M on the pair's tiles, and with
+ * B_d >= e_d / t_d the least of the pair's part of the energy is the
+ * minimum of a convex function of one tile, found exactly. Otherwise
+ * each tile alone bounds a product of two counts (B_N B_C >= e_N e_C t_G
+ * A_I / M_I, ...), and the three products bound B_N B_K B_C (27 times
+ * more in one Buffer: AM-GM on the three tiles' sum). The bound of a pattern is the largest of the pairwise
+ * minima and the box corner; the bound of the order is the least over
+ * the patterns its tilings can have.
  * Every step is a relaxation, so no feasible tiling costs less. */
 #include "tiling.h"
 
@@ -34,6 +34,7 @@ _Static_assert(EC_DIM_N == 0 && EC_DIM_G == 1 && EC_DIM_K == 2 && EC_DIM_C == 3 
  * dimension whose tile is known (lo = hi), `cv` is that e_d / t_d. */
 typedef struct range {
     double lo, hi, tmin, cv;
+    double tmax; /* its largest tile */
 } range;
 
 /* min of a*x + c*max(zlo, P/x) over x in [xlo, xhi] (a, c >= 0), i.e. the
@@ -74,6 +75,7 @@ static double min_pair(double a, double c, double P, range x, range z)
 typedef struct spatial {
     double fh[5], fw[5];
     double p_nc, p_kc, p_nk, tri;
+    double a_i, a_w, a_o; /* the spatial parts of the three tiles */
 } spatial;
 
 static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, spatial *sp)
@@ -91,10 +93,47 @@ static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, 
     double mo = (double)(t->partitioned ? m->partition[EC_TENSOR_O] : m->capacity);
     double eN = (double)s->extent[EC_DIM_N], eK = (double)s->extent[EC_DIM_K];
     double eC = (double)s->extent[EC_DIM_C];
-    sp->p_nc = eN * eC * ((double)h->sums.max * (double)w->sums.max) / mi;
-    sp->p_kc = eK * eC * ((double)h->tr * (double)w->tr) / mw;
-    sp->p_nk = eN * eK * ((double)h->tp * (double)w->tp) / mo;
+    sp->a_i = (double)h->sums.max * (double)w->sums.max;
+    sp->a_w = (double)h->tr * (double)w->tr;
+    sp->a_o = (double)h->tp * (double)w->tp;
+    sp->p_nc = eN * eC * sp->a_i / mi;
+    sp->p_kc = eK * eC * sp->a_w / mw;
+    sp->p_nk = eN * eK * sp->a_o / mo;
     sp->tri = sqrt(sp->p_nc * sp->p_kc * sp->p_nk * (t->partitioned ? 1.0 : 27.0));
+}
+
+/* In a shared Buffer, the least of a*B_x + c*B_z when the tiles t_x = u,
+ * t_z = v must satisfy u*v*A + u*al + v*be <= M (the three tiles' sum with
+ * the third dimension at its least tile), B_x >= max(x.lo, e_x / u),
+ * B_z >= max(z.lo, e_z / v), u and v within their ranges; INFINITY if no
+ * such u, v. For each v the largest feasible u is best, which leaves a
+ * convex function of v: g(v) = a*max(x', e_x (vA + al) / (M - v be)) +
+ * c*max(z.lo, e_z / v) with x' = max(x.lo, e_x / u_max). Its minimum is at
+ * an end of v's range, at one of the two kinks or at the stationary point
+ * of the smooth part, v = M sqrt(c e_z) / (sqrt(a e_x (AM + al be)) +
+ * be sqrt(c e_z)); the code evaluates all five. */
+static double min_pair_sum(double a, double c, double ex, double ez, double A, double al,
+                           double be, double M, range x, range z)
+{
+    double xl = x.lo > ex / x.tmax ? x.lo : ex / x.tmax; /* B_x at u's largest */
+    /* v's range: its tiles, and u >= x.tmin must fit. */
+    double vl = z.tmin, vr = z.tmax, vf = (M - x.tmin * al) / (be + x.tmin * A);
+    if (vf < vr) vr = vf;
+    if (!(vr >= vl * (1 - 0x1p-40))) return INFINITY;
+    if (vr < vl) vr = vl;
+    double cand[5] = {vl, vr, (M - al * ex / xl) / (be + A * ex / xl), ez / z.lo, vl};
+    if (a > 0 && c > 0) cand[4] = M * sqrt(c * ez) / (sqrt(a * ex * (A * M + al * be)) + be * sqrt(c * ez));
+    double best = INFINITY;
+    for (int i = 0; i < 5; i++) {
+        double v = cand[i] < vl ? vl : cand[i] > vr ? vr : cand[i];
+        double den = M - v * be;
+        double bx = den > 0 ? ex * (v * A + al) / den : INFINITY;
+        if (bx < xl) bx = xl;
+        double bz = ez / v > z.lo ? ez / v : z.lo;
+        double f = a * bx + c * bz;
+        if (f < best) best = f;
+    }
+    return best;
 }
 
 /* A bound of one pattern (`r` the ranges of N, G, K, C in it): the
@@ -120,8 +159,39 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
         else if (ch & (ch - 1u) || ch == 1u << EC_DIM_G) return -INFINITY; /* not that structure */
         else lin[ch == 1u << EC_DIM_N ? CN : ch == 1u << EC_DIM_K ? CK : CC] += v;
     }
-    /* The floors for this pattern's least G tile, and x*z >= tri / y_hi. */
-    double tg = r[CG].tmin, tri = sp->tri * tg * sqrt(tg);
+    double tg = r[CG].tmin, aN = lin[CN], aK = lin[CK], aC = lin[CC];
+    /* The corner, then each pair (a pair no tiling of the pattern can
+     * reach: none fits); the first above `limit` settles it. */
+    double lb = e0 + aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
+    if (lb > limit) return lb;
+    if (!t->partitioned && t->norders == 1) {
+        /* One Buffer for the three tiles: each pair with the third at its
+         * least tile (tile I: N C, W: K C, O: N K; all times t_G). Only
+         * for one order: it rules out more, but for the 29 candidates of
+         * the optimal search it costs more than it saves (the form below
+         * holds for a shared Buffer too). */
+        double M = (double)t->memory->capacity;
+        double gi = tg * sp->a_i, gw = tg * sp->a_w, go = tg * sp->a_o;
+        double ex[4];
+        for (int i = 0; i < 4; i++) ex[i] = (double)t->shape->extent[chan_dim[i]];
+        v = e0 + min_pair_sum(aN, aC, ex[CN], ex[CC], gi, go * r[CK].tmin, gw * r[CK].tmin, M,
+                              r[CN], r[CC]) + aK * r[CK].lo;
+        if (v > limit) return v;
+        if (v > lb) lb = v;
+        v = e0 + min_pair_sum(aK, aC, ex[CK], ex[CC], gw, go * r[CN].tmin, gi * r[CN].tmin, M,
+                              r[CK], r[CC]) + aN * r[CN].lo;
+        if (v > limit) return v;
+        if (v > lb) lb = v;
+        v = e0 + min_pair_sum(aN, aK, ex[CN], ex[CK], go, gi * r[CC].tmin, gw * r[CC].tmin, M,
+                              r[CN], r[CK]) + aC * r[CC].lo;
+        return v > lb ? v : lb;
+    }
+    /* Each tile within its partition (or the whole Buffer), so each
+     * pair's product has a floor; their product bounds B_N B_K B_C (27
+     * times higher in one Buffer: AM-GM on the three tiles' sum), which
+     * raises each floor with the third count at its largest
+     * (x*z >= tri / y_hi). */
+    double tri = sp->tri * tg * sqrt(tg);
     double p_nc = sp->p_nc * tg, p_kc = sp->p_kc * tg, p_nk = sp->p_nk * tg;
     double yN = r[CN].lo == r[CN].hi ? r[CN].cv : r[CN].hi;
     double yK = r[CK].lo == r[CK].hi ? r[CK].cv : r[CK].hi;
@@ -129,11 +199,6 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
     if (tri / yK > p_nc) p_nc = tri / yK;
     if (tri / yN > p_kc) p_kc = tri / yN;
     if (tri / yC > p_nk) p_nk = tri / yC;
-    double aN = lin[CN], aK = lin[CK], aC = lin[CC];
-    /* The corner, then each pair (a pair whose floor its box cannot reach:
-     * no tiling of the pattern fits); the first above `limit` settles it. */
-    double lb = e0 + aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
-    if (lb > limit) return lb;
     v = e0 + min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
     if (v > limit) return v;
     v = e0 + min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN].lo;
@@ -157,16 +222,18 @@ unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, u
         nopt[i] = 0;
         if (c->n == 1 || fixed >> i & 1u) {
             size_t j = c->n == 1 ? 0 : idx[i];
-            range only = {(double)c->b[j], (double)c->b[j], (double)c->t[j], e / (double)c->t[j]};
+            range only = {(double)c->b[j], (double)c->b[j], (double)c->t[j], e / (double)c->t[j],
+                          (double)c->t[j]};
             opt[i][nopt[i]++] = only;
             continue;
         }
         if (idx[i] == 0) {
-            range whole = {1, 1, (double)c->t[0], 1};
+            range whole = {1, 1, (double)c->t[0], 1, (double)c->t[0]};
             opt[i][nopt[i]++] = whole;
         }
         size_t k = idx[i] > 0 ? idx[i] : 1;
-        range split = {(double)c->b[k], (double)c->b[c->n - 1], (double)c->t[c->n - 1], 0};
+        range split = {(double)c->b[k], (double)c->b[c->n - 1], (double)c->t[c->n - 1], 0,
+                       (double)c->t[k]};
         if (split.lo == split.hi) split.cv = e / (double)c->t[c->n - 1];
         opt[i][nopt[i]++] = split;
     }

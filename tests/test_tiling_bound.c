@@ -121,17 +121,30 @@ static void check_case(uint64_t seed, tally *tl)
     ec_dataflow_get(df, EC_DF_FOOTPRINT, &v);
     plan.footprint = (ec_footprint)v;
     ec_allocator al = ec_allocator_or_default(NULL);
-    ec_tiler t;
-    if (ec_tiler_init(&t, &shape, m, &plan, &al, msg) != EC_OK) fail_msg("seed %llu: %s", (unsigned long long)seed, msg);
-    static const unsigned no_needs[1] = {0};
+    /* Two tilers: one order (a named policy), and the same order twice
+     * (as in a search of several orders, which takes another form of the
+     * bound in a shared Buffer). */
+    ec_tiler t, t2;
+    if (ec_tiler_init(&t, &shape, m, &plan, &al, msg) != EC_OK ||
+        ec_tiler_init(&t2, &shape, m, &plan, &al, msg) != EC_OK)
+        fail_msg("seed %llu: %s", (unsigned long long)seed, msg);
+    static const unsigned no_needs[2] = {0, 0};
+    ec_dim twice[2][EC_NDIMS];
+    memcpy(twice[0], plan.order, sizeof twice[0]);
+    memcpy(twice[1], plan.order, sizeof twice[1]);
     t.norders = 1;
     t.orders = (const ec_dim(*)[EC_NDIMS])plan.order;
     t.needs = no_needs;
     t.rank = plan.order;
+    t2.norders = 2;
+    t2.orders = (const ec_dim(*)[EC_NDIMS])twice;
+    t2.needs = no_needs;
+    t2.rank = plan.order;
     for (size_t i = 0; i < t.nh; i++)
         for (size_t j = 0; j < t.nw; j++) {
             const ec_pair *h = &t.hp[i], *w = &t.wp[j];
             ec_tiler_set_spatial(&t, h, w);
+            ec_tiler_set_spatial(&t2, &t2.hp[i], &t2.wp[j]);
             ec_dataflow_set(df, EC_DF_TILE_P, h->tp);
             ec_dataflow_set(df, EC_DF_TILE_R, h->tr);
             ec_dataflow_set(df, EC_DF_TILE_Q, w->tp);
@@ -140,7 +153,8 @@ static void check_case(uint64_t seed, tally *tl)
             double e = least(l, m, df, res, &t, 0, idx, cm);
             if (!isfinite(e)) continue;
             tl->choices++;
-            if (ec_tiler_joint_alive(&t, h, w, 1u, cm, 0, e) != 1u)
+            if (ec_tiler_joint_alive(&t, h, w, 1u, cm, 0, e) != 1u ||
+                ec_tiler_joint_alive(&t2, &t2.hp[i], &t2.wp[j], 1u, cm, 0, e) != 1u)
                 fail_msg("seed %llu: choice P%lld R%lld Q%lld S%lld: ruled out at its least "
                          "energy %.17g", (unsigned long long)seed, (long long)h->tp,
                          (long long)h->tr, (long long)w->tp, (long long)w->tr, e);
@@ -154,12 +168,14 @@ static void check_case(uint64_t seed, tally *tl)
             double ef = least(l, m, df, res, &t, fixed, idx, cm);
             if (!isfinite(ef)) continue;
             tl->prefixes++;
-            if (ec_tiler_joint_alive(&t, h, w, 1u, cm, fixed, ef) != 1u)
+            if (ec_tiler_joint_alive(&t, h, w, 1u, cm, fixed, ef) != 1u ||
+                ec_tiler_joint_alive(&t2, &t2.hp[i], &t2.wp[j], 1u, cm, fixed, ef) != 1u)
                 fail_msg("seed %llu: choice P%lld R%lld Q%lld S%lld, prefix %#x: ruled out at "
                          "its least energy %.17g", (unsigned long long)seed, (long long)h->tp,
                          (long long)h->tr, (long long)w->tp, (long long)w->tr, fixed, ef);
         }
     ec_tiler_free(&t);
+    ec_tiler_free(&t2);
     ec_result_destroy(res);
     ec_dataflow_destroy(df);
     ec_memory_destroy(m);
