@@ -437,11 +437,53 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
  * their smallest, for the spatial choice set in the plan: no feasible
  * tiling has a larger one, so these bound every B_d from below. Sets the
  * plan's channel tiles and t->cidx to them. */
+/* In one shared Buffer the three tiles' sum, with the other channel tiles
+ * smallest, is linear in each channel tile: the largest tile of position
+ * i that fits is most[i], a quotient. 0 when a product would not fit 64
+ * bits (the caller then bisects). */
+static int largest_fitting(const ec_tiler *t, const ec_pair *h, const ec_pair *w, int64_t most[4])
+{
+    int64_t s[4], cap[3];
+    for (int k = 0; k < 4; k++) s[k] = t->c[chan[k]].t[t->c[chan[k]].n - 1];
+    /* Each tile's words with every channel tile smallest (I: N G C, W: G K
+     * C, O: N G K; positions 0 1 2 3 = N G K C). */
+    static const unsigned dims[3] = {1u | 2u | 8u, 2u | 4u | 8u, 1u | 2u | 4u};
+    if (ck_mul(h->sums.max, w->sums.max, &cap[0]) || ck_mul(h->tr, w->tr, &cap[1]) ||
+        ck_mul(h->tp, w->tp, &cap[2]))
+        return 0;
+    for (int x = 0; x < 3; x++)
+        for (int k = 0; k < 4; k++)
+            if ((dims[x] >> k & 1u) && ck_mul(cap[x], s[k], &cap[x])) return 0;
+    int64_t M = t->memory->capacity;
+    for (int i = 0; i < 4; i++) {
+        /* The words per unit of t_i, and the rest. */
+        int64_t lin = 0, fixed = 0;
+        for (int x = 0; x < 3; x++)
+            if (dims[x] >> i & 1u ? ck_add(lin, cap[x] / s[i], &lin) : ck_add(fixed, cap[x], &fixed))
+                return 0;
+        most[i] = lin > 0 && fixed <= M ? (M - fixed) / lin : 0;
+    }
+    return 1;
+}
+
 static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, size_t at[4])
 {
+    int64_t most[4];
+    int direct = !t->partitioned && largest_fitting(t, h, w, most);
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
         size_t lo = 0, hi = c->n;
+        if (direct) {
+            /* The first candidate (they descend) at most most[i]. */
+            t->work -= EC_WORK_FIT;
+            while (lo < hi) {
+                size_t mid = lo + (hi - lo) / 2;
+                if (c->t[mid] <= most[i]) hi = mid;
+                else lo = mid + 1;
+            }
+            at[i] = lo < c->n ? lo : c->n - 1;
+            continue;
+        }
         set_chan(t, 1);
         while (lo < hi) {
             size_t mid = lo + (hi - lo) / 2;
