@@ -42,6 +42,10 @@ def main(search_path, evaluate_path):
         m = re.match(r"^(C = K = 4096.*optimal): ([\d.]+) s$", line)
         if m:
             out.append(f"| {m.group(1)} | | {m.group(2)} s |")
+        m = re.match(r"^named policies, cells over 1 ms: (\d+) of (\d+) (.*)$", line)
+        if m:
+            out.append(f"| named policies, cells over 1 ms {m.group(3)} | | "
+                       f"{m.group(1)} of {m.group(2)} |")
     print("\n".join(out))
 
 
