@@ -41,28 +41,28 @@ typedef struct range {
  * least of a*x + c*z over the box with x*z >= P; INFINITY if the box
  * holds no such point. The function is convex in x, so its minimum is at
  * an end, at the kink P/zlo or at the stationary point sqrt(cP/a). */
-static double min_pair(double a, double c, double P, range x, range z)
+static double min_pair(double a, double c, double P, const range *x, const range *z)
 {
-    if (x.lo == x.hi) { /* known tile: z >= P / (e_x / t_x) */
-        double zz = P / x.cv > z.lo ? P / x.cv : z.lo;
-        return zz > z.hi * (1 + 0x1p-40) ? INFINITY : a * x.lo + c * zz;
+    if (x->lo == x->hi) { /* known tile: z >= P / (e_x / t_x) */
+        double zz = P / x->cv > z->lo ? P / x->cv : z->lo;
+        return zz > z->hi * (1 + 0x1p-40) ? INFINITY : a * x->lo + c * zz;
     }
-    if (z.lo == z.hi) {
-        double xx = P / z.cv > x.lo ? P / z.cv : x.lo;
-        return xx > x.hi * (1 + 0x1p-40) ? INFINITY : a * xx + c * z.lo;
+    if (z->lo == z->hi) {
+        double xx = P / z->cv > x->lo ? P / z->cv : x->lo;
+        return xx > x->hi * (1 + 0x1p-40) ? INFINITY : a * xx + c * z->lo;
     }
-    if (x.hi * z.hi * (1 + 0x1p-40) < P) return INFINITY;
+    if (x->hi * z->hi * (1 + 0x1p-40) < P) return INFINITY;
     /* One coefficient 0: the other variable as small as the box and P allow. */
-    if (a == 0) return c * (P / x.hi > z.lo ? P / x.hi : z.lo);
-    if (c == 0) return a * (P / z.hi > x.lo ? P / z.hi : x.lo);
-    double lo = x.lo, hi = x.hi;
-    if (P / z.hi > lo) lo = P / z.hi;
+    if (a == 0) return c * (P / x->hi > z->lo ? P / x->hi : z->lo);
+    if (c == 0) return a * (P / z->hi > x->lo ? P / z->hi : x->lo);
+    double lo = x->lo, hi = x->hi;
+    if (P / z->hi > lo) lo = P / z->hi;
     if (lo > hi) lo = hi;
-    double cand[4] = {lo, hi, P / z.lo, sqrt(c * P / a)};
+    double cand[4] = {lo, hi, P / z->lo, sqrt(c * P / a)};
     double best = INFINITY;
     for (int i = 0; i < 4; i++) {
         double v = cand[i] < lo ? lo : cand[i] > hi ? hi : cand[i];
-        double zz = P / v > z.lo ? P / v : z.lo;
+        double zz = P / v > z->lo ? P / v : z->lo;
         double f = a * v + c * zz;
         if (f < best) best = f;
     }
@@ -76,6 +76,11 @@ typedef struct spatial {
     double fh[5], fw[5];
     double p_nc, p_kc, p_nk, tri;
     double a_i, a_w, a_o; /* the spatial parts of the three tiles */
+    int sum_form;         /* one shared Buffer, one order: min_pair_sum() */
+    /* Constants of the layer and Buffer, read once per call: the price of
+     * a word read (ka) and written (ko), the extents of chan_dim[], M. */
+    double ka, ko, ex[4], M;
+    double coef_w, coef_o, e0; /* W's and O's price per reuse, the fixed part */
 } spatial;
 
 static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, spatial *sp)
@@ -88,14 +93,25 @@ static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, 
         sp->fw[k] = (double)(k == CF_SLIDE_Q ? w->sums.slide_p : k == CF_SLIDE_S ? w->sums.slide_r
                                                                                  : w->sums.sum);
     }
+    const double *e = m->energy;
+    sp->ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
+    sp->ko = sp->ka + e[EC_ENERGY_DRAM_WRITE];
+    for (int i = 0; i < 4; i++) sp->ex[i] = (double)s->extent[chan_dim[i]];
+    sp->M = (double)m->capacity;
+    sp->coef_w = sp->ka * t->f_size_w;
+    sp->coef_o = sp->ko * t->f_size_o;
+    sp->e0 = t->f_fixed - sp->ka * t->f_size_o;
+    sp->a_i = (double)h->sums.max * (double)w->sums.max;
+    sp->a_w = (double)h->tr * (double)w->tr;
+    sp->a_o = (double)h->tp * (double)w->tp;
+    sp->sum_form = !t->partitioned && t->norders == 1;
+    sp->p_nc = sp->p_kc = sp->p_nk = sp->tri = 0;
+    if (sp->sum_form) return; /* the products below are for min_pair() */
     double mi = (double)(t->partitioned ? m->partition[EC_TENSOR_I] : m->capacity);
     double mw = (double)(t->partitioned ? m->partition[EC_TENSOR_W] : m->capacity);
     double mo = (double)(t->partitioned ? m->partition[EC_TENSOR_O] : m->capacity);
     double eN = (double)s->extent[EC_DIM_N], eK = (double)s->extent[EC_DIM_K];
     double eC = (double)s->extent[EC_DIM_C];
-    sp->a_i = (double)h->sums.max * (double)w->sums.max;
-    sp->a_w = (double)h->tr * (double)w->tr;
-    sp->a_o = (double)h->tp * (double)w->tp;
     sp->p_nc = eN * eC * sp->a_i / mi;
     sp->p_kc = eK * eC * sp->a_w / mw;
     sp->p_nk = eN * eK * sp->a_o / mo;
@@ -113,15 +129,24 @@ static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, 
  * of the smooth part, v = M sqrt(c e_z) / (sqrt(a e_x (AM + al be)) +
  * be sqrt(c e_z)); the code evaluates all five. */
 static double min_pair_sum(double a, double c, double ex, double ez, double A, double al,
-                           double be, double M, range x, range z)
+                           double be, double M, const range *x, const range *z)
 {
-    double xl = x.lo > ex / x.tmax ? x.lo : ex / x.tmax; /* B_x at u's largest */
-    /* v's range: its tiles, and u >= x.tmin must fit. */
-    double vl = z.tmin, vr = z.tmax, vf = (M - x.tmin * al) / (be + x.tmin * A);
+    double xl = x->lo > ex / x->tmax ? x->lo : ex / x->tmax; /* B_x at u's largest */
+    /* v's range: its tiles, and u >= x->tmin must fit. */
+    double vl = z->tmin, vr = z->tmax, vf = (M - x->tmin * al) / (be + x->tmin * A);
     if (vf < vr) vr = vf;
     if (!(vr >= vl * (1 - 0x1p-40))) return INFINITY;
     if (vr < vl) vr = vl;
-    double cand[5] = {vl, vr, (M - al * ex / xl) / (be + A * ex / xl), ez / z.lo, vl};
+    /* One coefficient 0 (one pair in three under OS and IS, whose last
+     * dimension multiplies no reuse): B_x grows with v and B_z falls, so
+     * the least is at an end of v's range. */
+    if (c == 0) {
+        if (a == 0) return 0;
+        double den = M - vl * be, bx = den > 0 ? ex * (vl * A + al) / den : INFINITY;
+        return a * (bx < xl ? xl : bx);
+    }
+    if (a == 0) return c * (ez / vr > z->lo ? ez / vr : z->lo);
+    double cand[5] = {vl, vr, (M - al * ex / xl) / (be + A * ex / xl), ez / z->lo, vl};
     if (a > 0 && c > 0) cand[4] = M * sqrt(c * ez) / (sqrt(a * ex * (A * M + al * be)) + be * sqrt(c * ez));
     double best = INFINITY;
     for (int i = 0; i < 5; i++) {
@@ -129,7 +154,7 @@ static double min_pair_sum(double a, double c, double ex, double ez, double A, d
         double den = M - v * be;
         double bx = den > 0 ? ex * (v * A + al) / den : INFINITY;
         if (bx < xl) bx = xl;
-        double bz = ez / v > z.lo ? ez / v : z.lo;
+        double bz = ez / v > z->lo ? ez / v : z->lo;
         double f = a * bx + c * bz;
         if (f < best) best = f;
     }
@@ -138,19 +163,16 @@ static double min_pair_sum(double a, double c, double ex, double ez, double A, d
 
 /* A bound of one pattern (`r` the ranges of N, G, K, C in it): the
  * largest of its parts, or the first part found above `limit`. */
-static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *sg, const range r[4],
-                            double limit)
+static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *sg,
+                            const range *const r[4], double limit)
 {
-    const double *e = t->memory->energy;
-    double ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
-    double ko = ka + e[EC_ENERGY_DRAM_WRITE];
     double coef[EC_NTENSORS];
-    coef[EC_TENSOR_W] = ka * t->f_size_w;
-    coef[EC_TENSOR_I] = ka * t->f_ngc * sp->fh[sg->slide] * sp->fw[sg->slide];
-    coef[EC_TENSOR_O] = ko * t->f_size_o;
+    coef[EC_TENSOR_W] = sp->coef_w;
+    coef[EC_TENSOR_I] = sp->ka * t->f_ngc * sp->fh[sg->slide] * sp->fw[sg->slide];
+    coef[EC_TENSOR_O] = sp->coef_o;
     /* E = e0 + lin[N]*B_N + lin[K]*B_K + lin[C]*B_C: each tensor's reuse
      * is its spatial part (fixed here) times at most one channel B. */
-    double e0 = t->f_fixed - ka * t->f_size_o, lin[4] = {0, 0, 0, 0};
+    double e0 = sp->e0, lin[4] = {0, 0, 0, 0};
     for (int x = 0; x < EC_NTENSORS; x++) {
         unsigned m = sg->reuse[x];
         double v = coef[x] * t->high[m >> 4];
@@ -159,31 +181,29 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
         else if (ch & (ch - 1u) || ch == 1u << EC_DIM_G) return -INFINITY; /* not that structure */
         else lin[ch == 1u << EC_DIM_N ? CN : ch == 1u << EC_DIM_K ? CK : CC] += v;
     }
-    double tg = r[CG].tmin, aN = lin[CN], aK = lin[CK], aC = lin[CC];
+    double tg = r[CG]->tmin, aN = lin[CN], aK = lin[CK], aC = lin[CC];
     /* The corner, then each pair (a pair no tiling of the pattern can
      * reach: none fits); the first above `limit` settles it. */
-    double lb = e0 + aN * r[CN].lo + aK * r[CK].lo + aC * r[CC].lo, v;
+    double lb = e0 + aN * r[CN]->lo + aK * r[CK]->lo + aC * r[CC]->lo, v;
     if (lb > limit) return lb;
-    if (!t->partitioned && t->norders == 1) {
+    if (sp->sum_form) {
         /* One Buffer for the three tiles: each pair with the third at its
          * least tile (tile I: N C, W: K C, O: N K; all times t_G). Only
          * for one order: it rules out more, but for the 29 candidates of
          * the optimal search it costs more than it saves (the form below
          * holds for a shared Buffer too). */
-        double M = (double)t->memory->capacity;
+        const double M = sp->M, *ex = sp->ex;
         double gi = tg * sp->a_i, gw = tg * sp->a_w, go = tg * sp->a_o;
-        double ex[4];
-        for (int i = 0; i < 4; i++) ex[i] = (double)t->shape->extent[chan_dim[i]];
-        v = e0 + min_pair_sum(aN, aC, ex[CN], ex[CC], gi, go * r[CK].tmin, gw * r[CK].tmin, M,
-                              r[CN], r[CC]) + aK * r[CK].lo;
+        v = e0 + min_pair_sum(aN, aC, ex[CN], ex[CC], gi, go * r[CK]->tmin, gw * r[CK]->tmin, M,
+                              r[CN], r[CC]) + aK * r[CK]->lo;
         if (v > limit) return v;
         if (v > lb) lb = v;
-        v = e0 + min_pair_sum(aK, aC, ex[CK], ex[CC], gw, go * r[CN].tmin, gi * r[CN].tmin, M,
-                              r[CK], r[CC]) + aN * r[CN].lo;
+        v = e0 + min_pair_sum(aK, aC, ex[CK], ex[CC], gw, go * r[CN]->tmin, gi * r[CN]->tmin, M,
+                              r[CK], r[CC]) + aN * r[CN]->lo;
         if (v > limit) return v;
         if (v > lb) lb = v;
-        v = e0 + min_pair_sum(aN, aK, ex[CN], ex[CK], go, gi * r[CC].tmin, gw * r[CC].tmin, M,
-                              r[CN], r[CK]) + aC * r[CC].lo;
+        v = e0 + min_pair_sum(aN, aK, ex[CN], ex[CK], go, gi * r[CC]->tmin, gw * r[CC]->tmin, M,
+                              r[CN], r[CK]) + aC * r[CC]->lo;
         return v > lb ? v : lb;
     }
     /* Each tile within its partition (or the whole Buffer), so each
@@ -193,17 +213,17 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
      * (x*z >= tri / y_hi). */
     double tri = sp->tri * tg * sqrt(tg);
     double p_nc = sp->p_nc * tg, p_kc = sp->p_kc * tg, p_nk = sp->p_nk * tg;
-    double yN = r[CN].lo == r[CN].hi ? r[CN].cv : r[CN].hi;
-    double yK = r[CK].lo == r[CK].hi ? r[CK].cv : r[CK].hi;
-    double yC = r[CC].lo == r[CC].hi ? r[CC].cv : r[CC].hi;
+    double yN = r[CN]->lo == r[CN]->hi ? r[CN]->cv : r[CN]->hi;
+    double yK = r[CK]->lo == r[CK]->hi ? r[CK]->cv : r[CK]->hi;
+    double yC = r[CC]->lo == r[CC]->hi ? r[CC]->cv : r[CC]->hi;
     if (tri / yK > p_nc) p_nc = tri / yK;
     if (tri / yN > p_kc) p_kc = tri / yN;
     if (tri / yC > p_nk) p_nk = tri / yC;
-    v = e0 + min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK].lo;
+    v = e0 + min_pair(aN, aC, p_nc, r[CN], r[CC]) + aK * r[CK]->lo;
     if (v > limit) return v;
-    v = e0 + min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN].lo;
+    v = e0 + min_pair(aK, aC, p_kc, r[CK], r[CC]) + aN * r[CN]->lo;
     if (v > limit) return v;
-    v = e0 + min_pair(aN, aK, p_nk, r[CN], r[CK]) + aC * r[CC].lo;
+    v = e0 + min_pair(aN, aK, p_nk, r[CN], r[CK]) + aC * r[CC]->lo;
     return v > lb ? v : lb;
 }
 
@@ -215,6 +235,7 @@ unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, u
      * least the count at idx, the largest feasible tile). One with a
      * single candidate is as given. */
     range opt[4][2];
+    unsigned bit[4][2]; /* the option's bit of the active mask */
     int nopt[4];
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan_dim[i]];
@@ -237,6 +258,8 @@ unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, u
         if (split.lo == split.hi) split.cv = e / (double)c->t[c->n - 1];
         opt[i][nopt[i]++] = split;
     }
+    for (int i = 0; i < 4; i++)
+        for (int j = 0; j < nopt[i]; j++) bit[i][j] = (unsigned)(opt[i][j].hi > 1) << chan_dim[i];
     double limit = energy * (1 + 0x1p-30);
     spatial sp;
     spatial_init(t, h, w, &sp);
@@ -247,9 +270,8 @@ unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, u
         for (int b = 0; b < nopt[1] && above; b++)
             for (int k = 0; k < nopt[2] && above; k++)
                 for (int c = 0; c < nopt[3] && above; c++) {
-                    range r[4] = {opt[0][a], opt[1][b], opt[2][k], opt[3][c]};
-                    unsigned act = t->spatial_act;
-                    for (int i = 0; i < 4; i++) act |= (unsigned)(r[i].hi > 1) << chan_dim[i];
+                    const range *r[4] = {&opt[0][a], &opt[1][b], &opt[2][k], &opt[3][c]};
+                    unsigned act = t->spatial_act | bit[0][a] | bit[1][b] | bit[2][k] | bit[3][c];
                     const ec_sigset *e = ec_tiler_sigs(t, act);
                     double bound[EC_MAX_ORDERS];
                     unsigned done = 0;
