@@ -135,8 +135,14 @@ ec_status ec_tiler_failure(ec_tiler *t, char *msg);
 void ec_tiler_set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w);
 
 /* The orders that can win when the dimensions of `act` (a mask over
- * ec_dim) have B_d > 1, with their signatures; computed on first use. */
-const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act);
+ * ec_dim) have B_d > 1, with their signatures; computed on first use
+ * (ec_tiler_sigs_fill), then read inline: the bounds ask for one per
+ * pattern of every spatial choice. */
+const ec_sigset *ec_tiler_sigs_fill(ec_tiler *t, unsigned act);
+static inline const ec_sigset *ec_tiler_sigs(ec_tiler *t, unsigned act)
+{
+    return t->sigs[act].ready ? &t->sigs[act] : ec_tiler_sigs_fill(t, act);
+}
 
 /* The orders of `alive` (a mask over the candidate orders) not ruled out
  * on the spatial choice in hand (h, w): an order is ruled out when every

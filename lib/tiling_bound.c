@@ -87,12 +87,12 @@ static void spatial_init(const ec_tiler *t, const ec_pair *h, const ec_pair *w, 
 {
     const ec_shape *s = t->shape;
     const ec_memory *m = t->memory;
-    for (int k = 0; k < 5; k++) {
-        sp->fh[k] = (double)(k == CF_SLIDE_P ? h->sums.slide_p : k == CF_SLIDE_R ? h->sums.slide_r
-                                                                                 : h->sums.sum);
-        sp->fw[k] = (double)(k == CF_SLIDE_Q ? w->sums.slide_p : k == CF_SLIDE_S ? w->sums.slide_r
-                                                                                 : w->sums.sum);
-    }
+    double hs = (double)h->sums.sum, ws = (double)w->sums.sum;
+    for (int k = 0; k < 5; k++) sp->fh[k] = hs, sp->fw[k] = ws;
+    sp->fh[CF_SLIDE_P] = (double)h->sums.slide_p;
+    sp->fh[CF_SLIDE_R] = (double)h->sums.slide_r;
+    sp->fw[CF_SLIDE_Q] = (double)w->sums.slide_p;
+    sp->fw[CF_SLIDE_S] = (double)w->sums.slide_r;
     const double *e = m->energy;
     sp->ka = e[EC_ENERGY_DRAM_READ] + e[EC_ENERGY_BUF_WRITE];
     sp->ko = sp->ka + e[EC_ENERGY_DRAM_WRITE];
