@@ -67,6 +67,9 @@ int ec_score_better(const ec_score *a, const ec_score *b, const ec_dim order[EC_
     return 0;
 }
 
+/* N, G, K, C: the channel-like dimensions whose tiles only scale counts. */
+static const ec_dim chan[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
+
 /* One unit of search work; 0 (and t->limited) once the budget is spent. */
 static int spend(ec_tiler *t)
 {
@@ -91,6 +94,59 @@ static int fits(ec_tiler *t, const ec_pair *h, const ec_pair *w)
                cap_o <= m->partition[EC_TENSOR_O];
     int64_t M = m->capacity;
     return cap_i <= M && cap_w <= M - cap_i && cap_o <= M - cap_i - cap_w;
+}
+
+/* The largest tile of channel position i (chan[]) with which the tiling
+ * in the plan fits, the other tiles as they are: each cap is linear in
+ * it, so fits() holds exactly when the tile is at most this quotient
+ * (0 when no tile fits; INT64_MAX when none is too large). Replaces a
+ * bisection of fits() calls by one division. */
+static int64_t most_tile(ec_tiler *t, const ec_pair *h, const ec_pair *w, int i)
+{
+    t->work -= EC_WORK_FIT; /* checked by the loops that call it */
+    /* Each cap with tile i at 1: at most its tensor's size, as in fits(). */
+    int64_t tl[4];
+    for (int k = 0; k < 4; k++) tl[k] = k == i ? 1 : t->plan.tile[chan[k]];
+    int64_t cap[EC_NTENSORS];
+    cap[EC_TENSOR_I] = tl[0] * tl[1] * tl[3] * h->sums.max * w->sums.max; /* N G C */
+    cap[EC_TENSOR_W] = tl[1] * tl[2] * tl[3] * h->tr * w->tr;             /* G K C */
+    cap[EC_TENSOR_O] = tl[0] * tl[1] * tl[2] * h->tp * w->tp;             /* N G K */
+    static const unsigned uses[EC_NTENSORS] = {[EC_TENSOR_I] = 1u | 2u | 8u,
+                                               [EC_TENSOR_W] = 2u | 4u | 8u,
+                                               [EC_TENSOR_O] = 1u | 2u | 4u};
+    const ec_memory *m = t->memory;
+    if (t->partitioned) {
+        int64_t most = INT64_MAX;
+        for (int x = 0; x < EC_NTENSORS; x++) {
+            if (!(uses[x] >> i & 1u)) {
+                if (cap[x] > m->partition[x]) return 0; /* too large whatever the tile */
+            } else if (cap[x] > 0 && m->partition[x] / cap[x] < most) {
+                most = m->partition[x] / cap[x];
+            }
+        }
+        return most;
+    }
+    /* One Buffer: fits() is the three caps' sum at most M. */
+    int64_t lin = 0, fixed = 0, M = m->capacity;
+    for (int x = 0; x < EC_NTENSORS; x++) {
+        int64_t *sum = uses[x] >> i & 1u ? &lin : &fixed;
+        if (cap[x] > M - *sum) return 0; /* over M with a tile of 1 */
+        *sum += cap[x];
+    }
+    return lin > 0 ? (M - fixed) / lin : INT64_MAX;
+}
+
+/* The first candidate index at or after `from` whose tile is at most
+ * `most` (candidates descend); c->n if none. */
+static size_t first_at_most(const ec_cand *c, size_t from, int64_t most)
+{
+    size_t lo = from, hi = c->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (c->t[mid] <= most) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
 }
 
 /* p[m] = the product of b[i] over the bits i of m (m < 16), as doubles:
@@ -119,8 +175,6 @@ static void set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w)
 
 void ec_tiler_set_spatial(ec_tiler *t, const ec_pair *h, const ec_pair *w) { set_spatial(t, h, w); }
 
-/* N, G, K, C: the channel-like dimensions whose tiles only scale counts. */
-static const ec_dim chan[4] = {EC_DIM_N, EC_DIM_G, EC_DIM_K, EC_DIM_C};
 #define SPATIAL_MASK ((1u << EC_DIM_P) | (1u << EC_DIM_Q) | (1u << EC_DIM_R) | (1u << EC_DIM_S))
 
 static void set_chan(ec_tiler *t, int smallest)
@@ -265,14 +319,7 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
             at[i] = idx[i];
             continue;
         }
-        size_t lo = cm[i], hi = c->n;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            t->plan.tile[chan[i]] = c->t[mid];
-            if (fits(t, h, w)) hi = mid;
-            else lo = mid + 1;
-        }
-        t->plan.tile[chan[i]] = c->t[c->n - 1];
+        size_t lo = first_at_most(c, cm[i], most_tile(t, h, w, i));
         if (lo == c->n) return 0;
         at[i] = lo;
     }
@@ -389,23 +436,14 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
              * is monotone in its tile; candidates descend). When only the
              * fastest index moved, the tiling shrank, so the previous answer
              * is still feasible and the new one is at or before it. */
+            size_t first = first_at_most(lc, 0, most_tile(t, h, w, last));
             if (walk) {
-                while (lo > 0) {
-                    t->plan.tile[chan[last]] = lc->t[lo - 1];
-                    if (!fits(t, h, w)) break;
-                    lo--;
-                }
+                if (first < lo) lo = first;
             } else {
                 /* A smaller tile of the second digit leaves the previous
                  * row's answer feasible: the new one is at or before it. */
                 size_t hi = prev_row ? t->rowlo[idx[pos[0]]] : lc->n;
-                lo = 0;
-                while (lo < hi) {
-                    size_t mid = lo + (hi - lo) / 2;
-                    t->plan.tile[chan[last]] = lc->t[mid];
-                    if (fits(t, h, w)) hi = mid;
-                    else lo = mid + 1;
-                }
+                lo = first < hi ? first : hi;
             }
             /* When the last tile could not grow over that of the previous
              * tiling along the fastest digit, or of the previous row, this
