@@ -105,12 +105,13 @@ static int64_t most_tile(ec_tiler *t, const ec_pair *h, const ec_pair *w, int i)
 {
     t->work -= EC_WORK_FIT; /* checked by the loops that call it */
     /* Each cap with tile i at 1: at most its tensor's size, as in fits(). */
-    int64_t tl[4];
-    for (int k = 0; k < 4; k++) tl[k] = k == i ? 1 : t->plan.tile[chan[k]];
+    const int64_t *tl = t->plan.tile;
+    int64_t n = i == 0 ? 1 : tl[EC_DIM_N], g = i == 1 ? 1 : tl[EC_DIM_G];
+    int64_t k = i == 2 ? 1 : tl[EC_DIM_K], c = i == 3 ? 1 : tl[EC_DIM_C];
     int64_t cap[EC_NTENSORS];
-    cap[EC_TENSOR_I] = tl[0] * tl[1] * tl[3] * h->sums.max * w->sums.max; /* N G C */
-    cap[EC_TENSOR_W] = tl[1] * tl[2] * tl[3] * h->tr * w->tr;             /* G K C */
-    cap[EC_TENSOR_O] = tl[0] * tl[1] * tl[2] * h->tp * w->tp;             /* N G K */
+    cap[EC_TENSOR_I] = n * g * c * h->sums.max * w->sums.max; /* N G C */
+    cap[EC_TENSOR_W] = g * k * c * h->tr * w->tr;             /* G K C */
+    cap[EC_TENSOR_O] = n * g * k * h->tp * w->tp;             /* N G K */
     static const unsigned uses[EC_NTENSORS] = {[EC_TENSOR_I] = 1u | 2u | 8u,
                                                [EC_TENSOR_W] = 2u | 4u | 8u,
                                                [EC_TENSOR_O] = 1u | 2u | 4u};
