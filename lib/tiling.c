@@ -821,8 +821,12 @@ static int64_t range_least(const ec_pair *v, const size_t *sorted, size_t lo, si
  * bound there exceeds the best, holds no choice worth exploring (every
  * bound is non-decreasing in each quantity the least pairs take the least
  * of; docs/search.md section 7, item 1). Otherwise it is halved along its
- * longer side, the half with the smaller order-free key first. */
-static void search_block(ec_tiler *t, size_t h0, size_t h1, size_t w0, size_t w1, unsigned alive)
+ * longer side, the half with the smaller order-free key first. `hm` and
+ * `wm` are the least pairs of the two ranges (range_minima()), computed
+ * by the caller: a half keeps the other side's, and the halves' own
+ * order them. */
+static void search_block(ec_tiler *t, size_t h0, size_t h1, size_t w0, size_t w1, unsigned alive,
+                         const ec_pair *hm, const ec_pair *wm)
 {
     if (t->limited || !spend(t)) return;
     if (h1 - h0 == 1 && w1 - w0 == 1) {
@@ -838,40 +842,42 @@ static void search_block(ec_tiler *t, size_t h0, size_t h1, size_t w0, size_t w1
             for (size_t j = w0; j < w1; j++) visit(t, &t->hp[t->hs[i]], &t->wp[t->ws[j]], alive);
         return;
     }
-    ec_pair hm, wm;
-    range_minima(t->hp, t->hs, h0, h1, &hm);
-    range_minima(t->wp, t->ws, w0, w1, &wm);
-    set_spatial(t, &hm, &wm);
+    set_spatial(t, hm, wm);
     set_chan(t, 1);
-    if (!fits(t, &hm, &wm)) return;
+    if (!fits(t, hm, wm)) return;
     if (t->have_best) {
         int64_t key;
-        if (ck_mul(hm.least, wm.least, &key) || order_free_bound(t, key) > t->best.energy) return;
+        if (ck_mul(hm->least, wm->least, &key) || order_free_bound(t, key) > t->best.energy) return;
         /* The least pairs need the least Buffer of the block: no choice in
          * it has a channel tile above their channel maxima. */
         size_t cm[4];
-        channel_maxima(t, &hm, &wm, cm);
-        alive = ec_tiler_joint_alive(t, &hm, &wm, alive, cm, 0, t->best.energy);
+        channel_maxima(t, hm, wm, cm);
+        alive = ec_tiler_joint_alive(t, hm, wm, alive, cm, 0, t->best.energy);
         if (!alive) return;
     }
-    size_t a0 = h0, a1 = h1, b0 = w0, b1 = w1; /* the halves: rows, or columns */
-    size_t c0 = h0, c1 = h1, d0 = w0, d1 = w1;
-    int64_t ka, kb;
+    ec_pair ma, mb; /* the least pairs of the two halves */
     if (h1 - h0 >= w1 - w0) {
-        a1 = c0 = h0 + (h1 - h0) / 2;
-        ka = range_least(t->hp, t->hs, a0, a1);
-        kb = range_least(t->hp, t->hs, c0, c1);
+        size_t mid = h0 + (h1 - h0) / 2;
+        range_minima(t->hp, t->hs, h0, mid, &ma);
+        range_minima(t->hp, t->hs, mid, h1, &mb);
+        if (mb.least < ma.least) {
+            search_block(t, mid, h1, w0, w1, alive, &mb, wm);
+            search_block(t, h0, mid, w0, w1, alive, &ma, wm);
+        } else {
+            search_block(t, h0, mid, w0, w1, alive, &ma, wm);
+            search_block(t, mid, h1, w0, w1, alive, &mb, wm);
+        }
     } else {
-        b1 = d0 = w0 + (w1 - w0) / 2;
-        ka = range_least(t->wp, t->ws, b0, b1);
-        kb = range_least(t->wp, t->ws, d0, d1);
-    }
-    if (kb < ka) {
-        search_block(t, c0, c1, d0, d1, alive);
-        search_block(t, a0, a1, b0, b1, alive);
-    } else {
-        search_block(t, a0, a1, b0, b1, alive);
-        search_block(t, c0, c1, d0, d1, alive);
+        size_t mid = w0 + (w1 - w0) / 2;
+        range_minima(t->wp, t->ws, w0, mid, &ma);
+        range_minima(t->wp, t->ws, mid, w1, &mb);
+        if (mb.least < ma.least) {
+            search_block(t, h0, h1, mid, w1, alive, hm, &mb);
+            search_block(t, h0, h1, w0, mid, alive, hm, &ma);
+        } else {
+            search_block(t, h0, h1, w0, mid, alive, hm, &ma);
+            search_block(t, h0, h1, mid, w1, alive, hm, &mb);
+        }
     }
 }
 
@@ -934,7 +940,10 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
     unsigned all = n >= 32 ? ~0u : (1u << n) - 1u;
     for (int b = 0; b < nb && !t->limited; b++) {
         int ch = blocks[b] / 4, cw = blocks[b] % 4;
-        search_block(t, hb[ch], hb[ch + 1], wb[cw], wb[cw + 1], all);
+        ec_pair hm, wm;
+        range_minima(t->hp, t->hs, hb[ch], hb[ch + 1], &hm);
+        range_minima(t->wp, t->ws, wb[cw], wb[cw + 1], &wm);
+        search_block(t, hb[ch], hb[ch + 1], wb[cw], wb[cw + 1], all, &hm, &wm);
     }
     if (t->limited) return 0;
     if (t->have_best) {
