@@ -482,6 +482,18 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
 static int largest_fitting(const ec_tiler *t, const ec_pair *h, const ec_pair *w, int64_t most[4])
 {
     int64_t s[4], cap[3];
+    if (t->unit_smallest) {
+        /* The usual case, every smallest tile 1: each tile's words are its
+         * spatial part, and no quotient by a smallest tile is needed. */
+        int64_t ci, cw, co, M = t->memory->capacity, lin[4];
+        if (ck_mul(h->sums.max, w->sums.max, &ci) || ck_mul(h->tr, w->tr, &cw) ||
+            ck_mul(h->tp, w->tp, &co) || ck_add(ci, co, &lin[0]) || ck_add(cw, co, &lin[2]) ||
+            ck_add(ci, cw, &lin[3]) || ck_add(lin[0], cw, &lin[1]))
+            return 0;
+        const int64_t fixed[4] = {cw, 0, ci, co}; /* N: W; G: none; K: I; C: O */
+        for (int i = 0; i < 4; i++) most[i] = fixed[i] <= M ? (M - fixed[i]) / lin[i] : 0;
+        return 1;
+    }
     for (int k = 0; k < 4; k++) s[k] = t->c[chan[k]].t[t->c[chan[k]].n - 1];
     /* Each tile's words with every channel tile smallest (I: N G C, W: G K
      * C, O: N G K; positions 0 1 2 3 = N G K C). */
@@ -716,10 +728,13 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
         for (size_t i = 0; i < c->n; i++) c->b[i] = ceil_div(shape->extent[d], c->t[i]);
         next += 2 * c->n;
     }
+    int unit = 1;
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
         if (c->n == 1 && c->b[0] == 1) t->fixed_single |= 1u << chan[i];
+        unit &= c->t[c->n - 1] == 1;
     }
+    t->unit_smallest = unit;
     ec_axis ah = ec_shape_axis_h(shape), aw = ec_shape_axis_w(shape);
     /* Refuse too many spatial choices before computing any footprint sum. */
     size_t ph = t->c[EC_DIM_P].n, pw = t->c[EC_DIM_Q].n;
