@@ -525,8 +525,10 @@ static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, size
         const ec_cand *c = &t->c[chan[i]];
         size_t lo = 0, hi = c->n;
         if (direct) {
-            /* The first candidate (they descend) at most most[i]. */
+            /* The first candidate (they descend) at most most[i]: often
+             * the whole extent. */
             t->work -= EC_WORK_FIT;
+            if (c->t[0] <= most[i]) hi = 0;
             while (lo < hi) {
                 size_t mid = lo + (hi - lo) / 2;
                 if (c->t[mid] <= most[i]) hi = mid;
