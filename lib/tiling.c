@@ -128,11 +128,14 @@ static int64_t most_tile(ec_tiler *t, const ec_pair *h, const ec_pair *w, int i)
         return most;
     }
     /* One Buffer: fits() is the three caps' sum at most M. */
-    int64_t lin = 0, fixed = 0, M = m->capacity;
-    for (int x = 0; x < EC_NTENSORS; x++) {
-        int64_t *sum = uses[x] >> i & 1u ? &lin : &fixed;
-        if (cap[x] > M - *sum) return 0; /* over M with a tile of 1 */
-        *sum += cap[x];
+    int64_t M = m->capacity, ci = cap[EC_TENSOR_I], cw = cap[EC_TENSOR_W], co = cap[EC_TENSOR_O];
+    int64_t lin, fixed;
+    if (ci > M || cw > M || co > M) return 0; /* over M with a tile of 1 */
+    switch (i) { /* I: N G C, W: G K C, O: N G K */
+    case 0: fixed = cw; if (ck_add(ci, co, &lin)) return 0; break;
+    case 1: fixed = 0; if (ck_add(ci, cw, &lin) || ck_add(lin, co, &lin)) return 0; break;
+    case 2: fixed = ci; if (ck_add(cw, co, &lin)) return 0; break;
+    default: fixed = co; if (ck_add(ci, cw, &lin)) return 0; break;
     }
     return lin > 0 ? (M - fixed) / lin : INT64_MAX;
 }
