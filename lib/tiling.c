@@ -208,6 +208,13 @@ const ec_sigset *ec_tiler_sigs_fill(ec_tiler *t, unsigned act)
         while (k < e->n && memcmp(&e->sig[k], &sg, sizeof sg)) k++;
         if (k == e->n) {
             e->sig[k] = sg;
+            for (int x = 0; x < EC_NTENSORS; x++) {
+                /* At most one channel count, and not G's (tiling_bound.c). */
+                unsigned ch = sg.reuse[x] & 15u;
+                e->slot[k][x] = !ch ? EC_SLOT_FIXED
+                                : ch & (ch - 1u) || ch == 1u << EC_DIM_G ? EC_SLOT_NONE
+                                                                          : (unsigned char)ec_low_bit(ch);
+            }
             e->order[k] = (unsigned char)i;
             e->reps |= 1u << i;
             e->n++;

@@ -58,7 +58,12 @@ typedef struct ec_sigset {
     unsigned reps; /* the orders that head an entry, as a bit mask */
     cf_sig sig[EC_MAX_ORDERS];
     signed char rep[EC_MAX_ORDERS];
+    /* Per signature and tensor, where the joint bound (tiling_bound.c)
+     * adds its price: the coefficient of B_N, B_K or B_C (0, 2, 3), the
+     * constant part (EC_SLOT_FIXED), or no linear form (EC_SLOT_NONE). */
+    unsigned char slot[EC_MAX_ORDERS][EC_NTENSORS];
 } ec_sigset;
+enum { EC_SLOT_FIXED = 4, EC_SLOT_NONE = 5 };
 
 /* Work allowed for one automatic tiling or optimal search, in units
  * weighted by their cost: a step of a loop (a tiling, a spatial choice or

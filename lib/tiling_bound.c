@@ -164,7 +164,8 @@ static double min_pair_sum(double a, double c, double ex, double ez, double A, d
 /* A bound of one pattern (`r` the ranges of N, G, K, C in it): the
  * largest of its parts, or the first part found above `limit`. */
 static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *sg,
-                            const range *const r[4], double limit)
+                            const unsigned char slot[EC_NTENSORS], const range *const r[4],
+                            double limit)
 {
     double coef[EC_NTENSORS];
     coef[EC_TENSOR_W] = sp->coef_w;
@@ -172,15 +173,11 @@ static double pattern_bound(const ec_tiler *t, const spatial *sp, const cf_sig *
     coef[EC_TENSOR_O] = sp->coef_o;
     /* E = e0 + lin[N]*B_N + lin[K]*B_K + lin[C]*B_C: each tensor's reuse
      * is its spatial part (fixed here) times at most one channel B. */
-    double e0 = sp->e0, lin[4] = {0, 0, 0, 0};
-    for (int x = 0; x < EC_NTENSORS; x++) {
-        unsigned m = sg->reuse[x];
-        double v = coef[x] * t->high[m >> 4];
-        unsigned ch = m & 15u;
-        if (!ch) e0 += v;
-        else if (ch & (ch - 1u) || ch == 1u << EC_DIM_G) return -INFINITY; /* not that structure */
-        else lin[ch == 1u << EC_DIM_N ? CN : ch == 1u << EC_DIM_K ? CK : CC] += v;
-    }
+    double lin[6] = {0, 0, 0, 0, sp->e0, 0}; /* by slot: N G K C, fixed, none */
+    for (int x = 0; x < EC_NTENSORS; x++) lin[slot[x]] += coef[x] * t->high[sg->reuse[x] >> 4];
+    if (slot[0] == EC_SLOT_NONE || slot[1] == EC_SLOT_NONE || slot[2] == EC_SLOT_NONE)
+        return -INFINITY; /* not that structure */
+    double e0 = lin[EC_SLOT_FIXED];
     double tg = r[CG]->tmin, aN = lin[CN], aK = lin[CK], aC = lin[CC];
     /* The corner, then each pair (a pair no tiling of the pattern can
      * reach: none fits); the first above `limit` settles it. */
@@ -280,7 +277,7 @@ unsigned ec_tiler_joint_alive(ec_tiler *t, const ec_pair *h, const ec_pair *w, u
                         if (rep < 0) continue; /* the order is not tried on these tilings */
                         if (!(done >> rep & 1u)) {
                             t->work -= EC_WORK_ESTIMATE;
-                            bound[rep] = pattern_bound(t, &sp, &e->sig[rep], r, limit);
+                            bound[rep] = pattern_bound(t, &sp, &e->sig[rep], e->slot[rep], r, limit);
                             done |= 1u << rep;
                         }
                         if (!(bound[rep] > limit)) above &= ~(1u << i);
