@@ -349,8 +349,8 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
 }
 
 /* All tilings of one spatial choice worth evaluating: every combination of
- * three channel tiles with the largest feasible tile of the fourth (the
- * free one with the most candidates, found by bisection), for the orders
+ * three channel tiles with the largest feasible tile of the fourth (see
+ * ec_tiler_search() for which; found by most_tile()), for the orders
  * of t->alive; cm[] are the channel maxima (candidate indices). The three
  * are walked as digits, fastest first; when a slower digit moves, the
  * orders that cannot win anywhere under the new prefix are dropped for
@@ -927,7 +927,7 @@ int ec_tiler_search(ec_tiler *t, int n, const ec_dim (*orders)[EC_NDIMS], const 
     t->needs = needs;
     t->rank = rank;
     t->have_best = 0;
-    /* The dimension explore() bisects: any choice is exact (docs/model.md
+    /* The dimension explore() solves for last: any choice is exact (docs/model.md
      * section 6). For one order, one whose count multiplies no reuse
      * factor when every dimension is active: the other two then decide
      * the price of a tiling alone, so a prefix bound with both fixed is
