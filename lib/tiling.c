@@ -140,10 +140,36 @@ static int64_t most_tile(ec_tiler *t, const ec_pair *h, const ec_pair *w, int i)
     return lin > 0 ? (M - fixed) / lin : INT64_MAX;
 }
 
-/* The first candidate index at or after `from` whose tile is at most
- * `most` (candidates descend); c->n if none. */
-static size_t first_at_most(const ec_cand *c, size_t from, int64_t most)
+/* The index of balanced tile `v` of an indexed candidate list: in the
+ * head each count has its own tile, in the tail each tile value appears. */
+static size_t index_of(const ec_cand *c, int64_t v)
 {
+    return v > c->t[c->head] ? (size_t)ceil_div(c->e, v) - 1 : c->n - (size_t)v;
+}
+
+void ec_cand_index(ec_cand *c, int64_t e)
+{
+    c->e = e;
+    c->indexed = 0;
+    if (c->n < 2 || c->t[c->n - 1] != 1) return;
+    size_t j = c->n;
+    while (j > 0 && c->t[j - 1] == (int64_t)(c->n - (j - 1))) j--;
+    c->head = j < c->n ? j : c->n - 1;
+    for (size_t k = 0; k < c->n; k++)
+        if (index_of(c, c->t[k]) != k) return;
+    c->indexed = 1;
+}
+
+/* The first balanced tile at most `most` is ceil(e / ceil(e / most)):
+ * the tile of the least count whose tile is under `most`. */
+size_t ec_cand_first_at_most(const ec_cand *c, size_t from, int64_t most)
+{
+    if (c->indexed) {
+        size_t k = most >= c->t[0] ? 0
+                   : most < 1      ? c->n
+                                   : index_of(c, ceil_div(c->e, ceil_div(c->e, most)));
+        return k > from ? k : from;
+    }
     size_t lo = from, hi = c->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
@@ -330,7 +356,7 @@ static unsigned survivors(ec_tiler *t, const ec_pair *h, const ec_pair *w, unsig
             at[i] = idx[i];
             continue;
         }
-        size_t lo = first_at_most(c, cm[i], most_tile(t, h, w, i));
+        size_t lo = ec_cand_first_at_most(c, cm[i], most_tile(t, h, w, i));
         if (lo == c->n) return 0;
         at[i] = lo;
     }
@@ -447,7 +473,7 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
              * is monotone in its tile; candidates descend). When only the
              * fastest index moved, the tiling shrank, so the previous answer
              * is still feasible and the new one is at or before it. */
-            size_t first = first_at_most(lc, 0, most_tile(t, h, w, last));
+            size_t first = ec_cand_first_at_most(lc, 0, most_tile(t, h, w, last));
             if (walk) {
                 if (first < lo) lo = first;
             } else {
@@ -538,12 +564,7 @@ static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, size
             /* The first candidate (they descend) at most most[i]: often
              * the whole extent. */
             t->work -= EC_WORK_FIT;
-            if (c->t[0] <= most[i]) hi = 0;
-            while (lo < hi) {
-                size_t mid = lo + (hi - lo) / 2;
-                if (c->t[mid] <= most[i]) hi = mid;
-                else lo = mid + 1;
-            }
+            lo = ec_cand_first_at_most(c, 0, most[i]);
             at[i] = lo < c->n ? lo : c->n - 1;
             continue;
         }
@@ -738,6 +759,7 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
         }
         c->b = next + c->n;
         for (size_t i = 0; i < c->n; i++) c->b[i] = ceil_div(shape->extent[d], c->t[i]);
+        ec_cand_index(c, shape->extent[d]);
         next += 2 * c->n;
     }
     int unit = 1;

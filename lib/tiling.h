@@ -15,7 +15,23 @@ typedef struct ec_cand {
     int64_t *t; /* balanced tiles, descending; one value for an explicit tile */
     int64_t *b; /* their tile counts B = ceil(extent / t), ascending */
     size_t n;
+    /* The index of a balanced tile without a search (first_at_most()):
+     * t[j] = ceil(e / (j + 1)) for j < head, t[j] = n - j from head on;
+     * `indexed` when that was checked on every candidate. */
+    int64_t e;
+    size_t head;
+    int indexed;
 } ec_cand;
+
+/* Sets c->e, c->head and c->indexed for the balanced candidates of
+ * extent e in c->t: whether the index of a tile follows from its value
+ * (checked on every candidate), so that ec_cand_first_at_most() needs no
+ * search. */
+void ec_cand_index(ec_cand *c, int64_t e);
+
+/* The first candidate index at or after `from` whose tile is at most
+ * `most` (candidates descend); c->n if none. */
+size_t ec_cand_first_at_most(const ec_cand *c, size_t from, int64_t most);
 
 typedef struct ec_pair {
     int64_t tp, tr; /* (t_P, t_R) or (t_Q, t_S) */
