@@ -509,75 +509,18 @@ static void explore(ec_tiler *t, const ec_pair *h, const ec_pair *w, const size_
 
 /* The largest feasible tile of each of N, G, K, C with the other three at
  * their smallest, for the spatial choice set in the plan: no feasible
- * tiling has a larger one, so these bound every B_d from below. Sets the
- * plan's channel tiles and t->cidx to them. */
-/* In one shared Buffer the three tiles' sum, with the other channel tiles
- * smallest, is linear in each channel tile: the largest tile of position
- * i that fits is most[i], a quotient. 0 when a product would not fit 64
- * bits (the caller then bisects). */
-static int largest_fitting(const ec_tiler *t, const ec_pair *h, const ec_pair *w, int64_t most[4])
-{
-    int64_t s[4], cap[3];
-    if (t->unit_smallest) {
-        /* The usual case, every smallest tile 1: each tile's words are its
-         * spatial part, and no quotient by a smallest tile is needed. */
-        int64_t ci, cw, co, M = t->memory->capacity, lin[4];
-        if (ck_mul(h->sums.max, w->sums.max, &ci) || ck_mul(h->tr, w->tr, &cw) ||
-            ck_mul(h->tp, w->tp, &co) || ck_add(ci, co, &lin[0]) || ck_add(cw, co, &lin[2]) ||
-            ck_add(ci, cw, &lin[3]) || ck_add(lin[0], cw, &lin[1]))
-            return 0;
-        const int64_t fixed[4] = {cw, 0, ci, co}; /* N: W; G: none; K: I; C: O */
-        for (int i = 0; i < 4; i++) most[i] = fixed[i] <= M ? (M - fixed[i]) / lin[i] : 0;
-        return 1;
-    }
-    for (int k = 0; k < 4; k++) s[k] = t->c[chan[k]].t[t->c[chan[k]].n - 1];
-    /* Each tile's words with every channel tile smallest (I: N G C, W: G K
-     * C, O: N G K; positions 0 1 2 3 = N G K C). */
-    static const unsigned dims[3] = {1u | 2u | 8u, 2u | 4u | 8u, 1u | 2u | 4u};
-    if (ck_mul(h->sums.max, w->sums.max, &cap[0]) || ck_mul(h->tr, w->tr, &cap[1]) ||
-        ck_mul(h->tp, w->tp, &cap[2]))
-        return 0;
-    for (int x = 0; x < 3; x++)
-        for (int k = 0; k < 4; k++)
-            if ((dims[x] >> k & 1u) && ck_mul(cap[x], s[k], &cap[x])) return 0;
-    int64_t M = t->memory->capacity;
-    for (int i = 0; i < 4; i++) {
-        /* The words per unit of t_i, and the rest. */
-        int64_t lin = 0, fixed = 0;
-        for (int x = 0; x < 3; x++)
-            if (dims[x] >> i & 1u ? ck_add(lin, s[i] == 1 ? cap[x] : cap[x] / s[i], &lin)
-                                  : ck_add(fixed, cap[x], &fixed))
-                return 0;
-        most[i] = lin > 0 && fixed <= M ? (M - fixed) / lin : 0;
-    }
-    return 1;
-}
-
+ * tiling has a larger one, so these bound every B_d from below. Each is
+ * most_tile()'s quotient with the others smallest, found among the
+ * candidates without a search. Sets the plan's channel tiles and t->cidx
+ * to them. The callers have checked that the smallest tiles fit, so the
+ * smallest candidate at least is feasible. */
 static void channel_maxima(ec_tiler *t, const ec_pair *h, const ec_pair *w, size_t at[4])
 {
-    int64_t most[4];
-    int direct = !t->partitioned && largest_fitting(t, h, w, most);
+    set_chan(t, 1);
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
-        size_t lo = 0, hi = c->n;
-        if (direct) {
-            /* The first candidate (they descend) at most most[i]: often
-             * the whole extent. */
-            t->work -= EC_WORK_FIT;
-            lo = ec_cand_first_at_most(c, 0, most[i]);
-            at[i] = lo < c->n ? lo : c->n - 1;
-            continue;
-        }
-        set_chan(t, 1);
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            t->plan.tile[chan[i]] = c->t[mid];
-            if (fits(t, h, w)) hi = mid;
-            else lo = mid + 1;
-        }
-        /* The spatial choice fits with every channel tile smallest, so the
-         * smallest candidate at least is feasible. */
-        at[i] = lo < c->n ? lo : c->n - 1;
+        size_t k = ec_cand_first_at_most(c, 0, most_tile(t, h, w, i));
+        at[i] = k < c->n ? k : c->n - 1;
     }
     for (int i = 0; i < 4; i++) {
         t->cidx[i] = at[i];
@@ -762,13 +705,10 @@ ec_status ec_tiler_init(ec_tiler *t, const ec_shape *shape, const ec_memory *mem
         ec_cand_index(c, shape->extent[d]);
         next += 2 * c->n;
     }
-    int unit = 1;
     for (int i = 0; i < 4; i++) {
         const ec_cand *c = &t->c[chan[i]];
         if (c->n == 1 && c->b[0] == 1) t->fixed_single |= 1u << chan[i];
-        unit &= c->t[c->n - 1] == 1;
     }
-    t->unit_smallest = unit;
     ec_axis ah = ec_shape_axis_h(shape), aw = ec_shape_axis_w(shape);
     /* Refuse too many spatial choices before computing any footprint sum. */
     size_t ph = t->c[EC_DIM_P].n, pw = t->c[EC_DIM_Q].n;

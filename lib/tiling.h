@@ -115,7 +115,6 @@ typedef struct ec_tiler {
     const unsigned *needs;
     const ec_dim *rank;
     unsigned fixed_single; /* channel dimensions with one tile in every tiling */
-    int unit_smallest;     /* every channel dimension's smallest candidate tile is 1 */
     ec_sigset *sigs;       /* indexed by the mask of active dimensions; lazily filled */
     unsigned alive;        /* orders not yet ruled out for the spatial choice in hand */
     size_t *rowlo;         /* explore()'s previous row (a channel dimension's candidates) */
